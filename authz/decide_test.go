@@ -19,7 +19,9 @@ const (
 	groupH = "h-oid" // G is a member of H
 )
 
-func pull(repo string) Access { return Access{Type: TypeRepository, Name: repo, Actions: []string{ActPull}} }
+func pull(repo string) Access {
+	return Access{Type: TypeRepository, Name: repo, Actions: []string{ActPull}}
+}
 
 var catalog = Access{Type: TypeRegistry, Name: NameCatalog, Actions: []string{Wildcard}}
 

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/sirupsen/logrus"
 
 	"github.com/acremu/acremu/registry"
 	"github.com/acremu/acremu/storage"
@@ -56,14 +58,14 @@ type Emulator struct {
 	data      *registry.Server
 	tlsConfig *tls.Config
 	// CAFile is the PEM file of the CA that signed the server certificate, when TLS is on.
-	CAFile string
-	dataDir   string
-	tempDir   string
-	mu        sync.Mutex
-	servers   []*http.Server
-	addrs     map[string]string // registry name ("" for main) → bound address
-	cancel    context.CancelFunc
-	log       *slog.Logger
+	CAFile  string
+	dataDir string
+	tempDir string
+	mu      sync.Mutex
+	servers []*http.Server
+	addrs   map[string]string // registry name ("" for main) → bound address
+	cancel  context.CancelFunc
+	log     *slog.Logger
 }
 
 // ErrBadSeed wraps every reason a seed file is refused.
@@ -82,6 +84,7 @@ func New(cfg Config) (*Emulator, error) {
 		cfg.Addr = "127.0.0.1:5000"
 	}
 	e := &Emulator{cfg: cfg, log: cfg.Logger, addrs: map[string]string{}}
+	routeDistributionLogs(cfg.Logger)
 	dir := cfg.DataDir
 	if cfg.InMemory {
 		tmp, err := os.MkdirTemp("", "acremu-")
@@ -391,4 +394,30 @@ func (e *Emulator) logRequests(h http.Handler) http.Handler {
 		e.log.Debug("request", "method", r.Method, "host", r.Host, "path", r.URL.Path, "status", rec.status,
 			"duration", time.Since(start))
 	})
+}
+
+// routeDistributionLogs sends distribution's logs, which go through logrus's process-wide logger, to the
+// emulator's logger at debug level: its per-request lines (404s for absent blobs included) are noise at
+// any other level.
+func routeDistributionLogs(log *slog.Logger) {
+	logrus.SetOutput(io.Discard)
+	logrus.SetLevel(logrus.DebugLevel)
+	logrus.StandardLogger().ReplaceHooks(logrus.LevelHooks{})
+	logrus.AddHook(slogHook{log})
+}
+
+type slogHook struct{ log *slog.Logger }
+
+func (slogHook) Levels() []logrus.Level { return logrus.AllLevels }
+
+func (h slogHook) Fire(e *logrus.Entry) error {
+	if !h.log.Enabled(context.Background(), slog.LevelDebug) {
+		return nil
+	}
+	attrs := make([]any, 0, 2*len(e.Data))
+	for k, v := range e.Data {
+		attrs = append(attrs, k, v)
+	}
+	h.log.Debug("distribution: "+e.Message, attrs...)
+	return nil
 }

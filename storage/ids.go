@@ -20,7 +20,9 @@ func SubscriptionID(sub string) string { return "/subscriptions/" + sub }
 func ResourceGroupID(sub, rg string) string { return SubscriptionID(sub) + "/resourceGroups/" + rg }
 
 // RegistryID returns the ARM id of a container registry.
-func RegistryID(sub, rg, name string) string { return ResourceGroupID(sub, rg) + providerRegistries + name }
+func RegistryID(sub, rg, name string) string {
+	return ResourceGroupID(sub, rg) + providerRegistries + name
+}
 
 // RoleAssignmentID returns the ARM id of a role assignment at a scope.
 func RoleAssignmentID(scope, name string) string {

@@ -10,7 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 
 	"github.com/acremu/acremu/emulator"
@@ -68,8 +67,6 @@ func runServe(ctx context.Context, o *serveOptions, out io.Writer) error {
 		return fmt.Errorf("--log-format: want text or json, got %q", o.logFormat)
 	}
 	log := slog.New(handler)
-	// distribution logs through logrus; keep only its warnings and errors.
-	logrus.SetLevel(logrus.WarnLevel)
 	em, err := emulator.New(emulator.Config{Addr: o.addr, DataDir: o.dataDir, InMemory: o.inMemory,
 		SeedFile: o.seedFile, TLS: o.tls, Logger: log})
 	if err != nil {
