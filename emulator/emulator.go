@@ -386,7 +386,12 @@ func (s *statusRecorder) WriteHeader(code int) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// logRequests logs each request at debug level. The wrapper is left out unless debug logging is on: it
+// hides the connection's io.ReaderFrom, which blob downloads use to copy without buffering.
 func (e *Emulator) logRequests(h http.Handler) http.Handler {
+	if !e.log.Enabled(context.Background(), slog.LevelDebug) {
+		return h
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}

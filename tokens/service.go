@@ -45,12 +45,14 @@ type Service struct {
 	now       func() time.Time
 	log       *slog.Logger
 	decisions *DecisionLog
+	verified  *verifiedCache
 }
 
 // New returns the token service. signer signs ACR tokens; entraSvc verifies the Entra tokens presented at
 // /oauth2/exchange.
 func New(db *storage.DB, signer *signing.Signer, entraSvc *entra.Service, now func() time.Time, log *slog.Logger) *Service {
-	return &Service{db: db, signer: signer, entra: entraSvc, now: now, log: log, decisions: NewDecisionLog(1024)}
+	return &Service{db: db, signer: signer, entra: entraSvc, now: now, log: log, decisions: NewDecisionLog(1024),
+		verified: newVerifiedCache(4096)}
 }
 
 // Decisions returns the log of recent authorization decisions.
@@ -252,9 +254,14 @@ func (s *Service) IssueAccessToken(reg *storage.Registry, id Identity, access []
 // VerifyAccessToken checks a bearer token presented to the registry's data plane: signature, issuer,
 // audience (the login server), expiry and, for Entra identities, the mode epoch.
 func (s *Service) VerifyAccessToken(reg *storage.Registry, raw string) (*Claims, error) {
-	c, err := verifyToken(s.signer, raw, reg.LoginServer, GrantAccessToken, s.now())
-	if err != nil {
-		return nil, err
+	now := s.now()
+	c, ok := s.verified.get(raw, now)
+	if !ok || c.Audience != reg.LoginServer {
+		var err error
+		if c, err = verifyToken(s.signer, raw, reg.LoginServer, GrantAccessToken, now); err != nil {
+			return nil, err
+		}
+		s.verified.put(raw, c)
 	}
 	if c.Kind == KindEntra && c.ModeEpoch != reg.ModeEpoch {
 		return nil, ErrStaleMode
@@ -346,8 +353,10 @@ func (h *handler) respond(w http.ResponseWriter, r *http.Request, st *storage.St
 	if did != "" {
 		w.Header().Set(HeaderDecisionID, did)
 	}
-	h.s.log.Info("token issued", "registry", reg.Name, "subject", id.Subject, "kind", id.Kind,
-		"requested", scopeStrings(scopes), "granted", scopeStrings(granted), "decision", did)
+	if h.s.log.Enabled(r.Context(), slog.LevelInfo) {
+		h.s.log.Info("token issued", "registry", reg.Name, "subject", id.Subject, "kind", id.Kind,
+			"requested", scopeStrings(scopes), "granted", scopeStrings(granted), "decision", did)
+	}
 	writeJSON(w, map[string]string{"access_token": tok})
 }
 
