@@ -144,12 +144,12 @@ func listManifests(r *http.Request, repo distribution.Repository, tags []TagAttr
 		return nil
 	}
 	var out []ManifestAttributes
-	blobs := repo.Blobs(ctx)
 	_ = en.Enumerate(ctx, func(d digest.Digest) error {
-		payload, err := blobs.Get(ctx, d)
+		man, err := ms.Get(ctx, d)
 		if err != nil {
 			return nil
 		}
+		_, payload, _ := man.Payload()
 		var m struct {
 			MediaType string `json:"mediaType"`
 		}

@@ -77,6 +77,8 @@ func newBackend(ctx context.Context, blobs Blobs, registryName string) (*backend
 		"cache": configuration.Parameters{"blobdescriptor": "inmemory"},
 	}
 	cfg.Catalog.MaxEntries = CatalogMaxEntries
+	// Foreign (non-distributable) layers may point at any http(s) URL, as Windows base images do on ACR.
+	cfg.Validation.Manifests.URLs.Allow = []string{"^https?://"}
 	cfg.HTTP.Secret = "acremu-" + registryName
 	var (
 		app *handlers.App

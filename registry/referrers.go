@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/distribution/distribution/v3"
+	"github.com/distribution/distribution/v3/registry/storage/driver"
 	"github.com/distribution/reference"
 	"github.com/opencontainers/go-digest"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
@@ -40,12 +41,12 @@ func serveReferrers(w http.ResponseWriter, r *http.Request, b *backend, rt route
 		var ms distribution.ManifestService
 		if ms, err = repo.Manifests(ctx); err == nil {
 			if en, ok := ms.(distribution.ManifestEnumerator); ok {
-				blobs := repo.Blobs(ctx)
 				err = en.Enumerate(ctx, func(d digest.Digest) error {
-					payload, gerr := blobs.Get(ctx, d)
+					m, gerr := ms.Get(ctx, d)
 					if gerr != nil {
 						return nil // a manifest deleted while listing
 					}
+					_, payload, _ := m.Payload()
 					if desc, ok := referrer(payload, d, subject); ok && (filter == "" || desc.ArtifactType == filter) {
 						index.Manifests = append(index.Manifests, desc)
 					}
@@ -54,8 +55,11 @@ func serveReferrers(w http.ResponseWriter, r *http.Request, b *backend, rt route
 			}
 		}
 	}
-	var unknown distribution.ErrRepositoryUnknown
-	if err != nil && !errors.As(err, &unknown) {
+	var (
+		unknown  distribution.ErrRepositoryUnknown
+		notFound driver.PathNotFoundError
+	)
+	if err != nil && !errors.As(err, &unknown) && !errors.As(err, &notFound) {
 		errcode.New(http.StatusInternalServerError, errcode.CodeUnsupported, "listing referrers failed").Write(w)
 		return
 	}

@@ -198,13 +198,9 @@ func (h *dataPlane) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // result lets the request through.
 func (h *dataPlane) authorize(r *http.Request, st *storage.State, reg *storage.Registry, rt route, hdr http.Header) *errcode.Error {
 	realm := scheme(r) + "://" + r.Host + tokens.RouteToken
-	scope := ""
+	scope := challengeScope(rt.needs)
 	var details []errcode.Detail
 	for _, n := range rt.needs {
-		if scope != "" {
-			scope += " "
-		}
-		scope += n.Access.String()
 		details = append(details, errcode.Detail{Type: n.Type, Name: n.Name, Action: n.Actions[0]})
 	}
 	challenge := func(errParam string) *errcode.Error {
@@ -264,6 +260,27 @@ func (h *dataPlane) authorize(r *http.Request, st *storage.State, reg *storage.R
 		return challenge(errcode.ErrInsufficientScope)
 	}
 	return nil
+}
+
+// challengeScope formats the needs as a challenge scope: one type:name:actions entry per resource, entries
+// separated by spaces (repository:app:pull,push).
+func challengeScope(needs []need) string {
+	var merged []authz.Access
+	for _, n := range needs {
+		i := 0
+		for i < len(merged) && (merged[i].Type != n.Type || merged[i].Name != n.Name) {
+			i++
+		}
+		if i == len(merged) {
+			merged = append(merged, authz.Access{Type: n.Type, Name: n.Name})
+		}
+		merged[i].Actions = append(merged[i].Actions, n.Actions[0])
+	}
+	parts := make([]string, len(merged))
+	for i, a := range merged {
+		parts[i] = a.String()
+	}
+	return strings.Join(parts, " ")
 }
 
 func basicFailure(msg string) *errcode.Error {
