@@ -37,7 +37,7 @@ type Config struct {
 	Addr string
 	// DataDir holds the bbolt file, the blobs and the TLS CA. Ignored when InMemory is set.
 	DataDir string
-	// InMemory keeps blobs in memory and metadata in a temporary file removed on Close.
+	// InMemory keeps nothing after Close: metadata and blobs live in a temporary directory removed then.
 	InMemory bool
 	// SeedFile, when set, is applied at start in one transaction.
 	SeedFile string
@@ -124,10 +124,9 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
+	// In memory or not, blobs go to the filesystem driver: distribution's in-memory driver loses tag
+	// listings (a tag named "index" is never listed), so --in-memory uses a temporary directory instead.
 	blobs := registry.Blobs{Root: filepath.Join(dir, "blobs")}
-	if cfg.InMemory {
-		blobs.Root = ""
-	}
 	e.data = registry.New(ctx, e.tokens, blobs, cfg.Logger)
 	return e, nil
 }

@@ -46,7 +46,8 @@ type backend struct {
 	namespace distribution.Namespace
 }
 
-// Blobs says where blobs live: a root directory for the filesystem driver, or memory when Root is empty.
+// Blobs says where blobs live: a root directory for the filesystem driver, or distribution's in-memory
+// driver when Root is empty (which loses some tag listings; the emulator itself always sets a root).
 type Blobs struct {
 	Root string
 }

@@ -43,7 +43,7 @@ principal holding AcrPush, with fixed ids and secrets printed in the start-up ba
 	f := cmd.Flags()
 	f.StringVar(&o.addr, "addr", "127.0.0.1:5000", "address of the main listener (host:port; :0 picks a free port)")
 	f.StringVar(&o.dataDir, "data-dir", "acremu-data", "directory for metadata (bbolt), blobs and the TLS CA")
-	f.BoolVar(&o.inMemory, "in-memory", false, "keep everything in memory, for test suites")
+	f.BoolVar(&o.inMemory, "in-memory", false, "keep nothing after exit (a temporary data dir), for test suites")
 	f.StringVar(&o.seedFile, "seed", "", "YAML seed file declaring tenant, principals, registries and role assignments")
 	f.BoolVar(&o.tls, "tls", false, "serve HTTPS with a certificate from a CA generated into the data dir (ca.pem)")
 	f.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
