@@ -243,6 +243,18 @@ func Apply(tx *storage.Tx, s *Seed, opts Options) error {
 		if err != nil {
 			return entryErr("registries", i, "%v", err)
 		}
+		prev, found, err := tx.Registry(reg.Name)
+		if err != nil {
+			return err
+		}
+		if found {
+			// Re-seeding keeps what the registry already had; a mode change moves the epoch, which refuses
+			// credentials issued under the earlier mode.
+			reg.Created, reg.ModeEpoch = prev.Created, prev.ModeEpoch
+			if prev.Mode != reg.Mode {
+				reg.ModeEpoch++
+			}
+		}
 		if err := tx.PutRegistry(reg); err != nil {
 			return err
 		}
