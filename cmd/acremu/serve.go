@@ -98,6 +98,9 @@ func printBanner(w io.Writer, em *emulator.Emulator, took time.Duration) {
 			addr = a
 		}
 		fmt.Fprintf(w, "  registry %-20s login server %-28s listener %s, mode %s\n", r.Name, r.LoginServer, addr, r.Mode)
+		if r.AdminUserEnabled {
+			fmt.Fprintf(w, "    admin user: %s / %s\n", r.Name, r.AdminPasswords[0])
+		}
 	}
 	if p, ok := st.Principal(seed.DevSPObjectID); ok && p.AppID == seed.DevSPAppID {
 		fmt.Fprintf(w, "development credentials (public, for the emulator only):\n")
