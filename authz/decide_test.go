@@ -210,3 +210,37 @@ func TestParseMode(t *testing.T) {
 		t.Error("ParseMode(abac) succeeded, want an error")
 	}
 }
+
+func TestDecideAction(t *testing.T) {
+	s := NewSnapshot(BuiltInRoles(), []Assignment{
+		{ID: "contrib", Scope: rg, RoleDefinitionID: RoleContributor, PrincipalID: userP},
+		{ID: "reader", Scope: regR, RoleDefinitionID: RoleRepositoryReader, PrincipalID: groupG},
+		{ID: "uaa", Scope: sub, RoleDefinitionID: RoleUserAccessAdministrator, PrincipalID: groupH},
+	}, map[string][]string{userP: {groupG}, groupG: {groupH}})
+	p := Principal{ObjectID: userP}
+	tests := []struct {
+		target, action string
+		want           bool
+	}{
+		{regR, "Microsoft.ContainerRegistry/registries/write", true},
+		{regR, "Microsoft.ContainerRegistry/registries/read", true},
+		{otherR, "Microsoft.ContainerRegistry/registries/read", true}, // User Access Administrator reads everything
+		{otherR, "Microsoft.ContainerRegistry/registries/write", false},
+		{regR + "/providers/Microsoft.Authorization/roleAssignments/x", "Microsoft.Authorization/roleAssignments/write", true}, // through UAA on the subscription
+	}
+	for _, tt := range tests {
+		if got := DecideAction(s, p, tt.target, tt.action); got.Allowed != tt.want {
+			t.Errorf("%s on %s: %v, want %v\n%+v", tt.action, tt.target, got.Allowed, tt.want, got.Check)
+		}
+	}
+	// Contributor alone cannot write role assignments (NotActions Microsoft.Authorization/*/Write).
+	s = NewSnapshot(BuiltInRoles(), []Assignment{{ID: "c", Scope: sub, RoleDefinitionID: RoleContributor, PrincipalID: userP}}, nil)
+	if DecideAction(s, p, regR, "Microsoft.Authorization/roleAssignments/write").Allowed {
+		t.Error("Contributor may write role assignments")
+	}
+	// Repository roles carry no control-plane action: az acr show is refused.
+	s = NewSnapshot(BuiltInRoles(), []Assignment{{ID: "r", Scope: regR, RoleDefinitionID: RoleRepositoryContributor, PrincipalID: userP}}, nil)
+	if DecideAction(s, p, regR, "Microsoft.ContainerRegistry/registries/read").Allowed {
+		t.Error("Repository Contributor may read the registry resource")
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/sirupsen/logrus"
 
+	"github.com/acremu/acremu/arm"
 	"github.com/acremu/acremu/registry"
 	"github.com/acremu/acremu/storage"
 	"github.com/acremu/acremu/storage/seed"
@@ -56,6 +57,7 @@ type Emulator struct {
 	tokens    *tokens.Service
 	entra     *entra.Service
 	data      *registry.Server
+	arm       *arm.Server
 	tlsConfig *tls.Config
 	// CAFile is the PEM file of the CA that signed the server certificate, when TLS is on.
 	CAFile  string
@@ -128,6 +130,7 @@ func New(cfg Config) (*Emulator, error) {
 	// listings (a tag named "index" is never listed), so --in-memory uses a temporary directory instead.
 	blobs := registry.Blobs{Root: filepath.Join(dir, "blobs")}
 	e.data = registry.New(ctx, e.tokens, blobs, cfg.Logger)
+	e.arm = arm.New(db, e.entra, cfg.Now, cfg.Logger)
 	return e, nil
 }
 
@@ -196,6 +199,7 @@ func (e *Emulator) Handler(defaultRegistry string) http.Handler {
 	e.tokens.Register(r, resolve)
 	e.data.Register(r, resolve)
 	e.entra.Register(r)
+	e.arm.Register(r)
 	return r
 }
 

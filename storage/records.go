@@ -59,10 +59,11 @@ func (p *Principal) CheckSecret(secret string) bool {
 
 // ResourceGroup is an ARM resource group.
 type ResourceGroup struct {
-	ID       string    `json:"id"`
-	Name     string    `json:"name"`
-	Location string    `json:"location"`
-	Created  time.Time `json:"created"`
+	ID       string            `json:"id"`
+	Name     string            `json:"name"`
+	Location string            `json:"location"`
+	Tags     map[string]string `json:"tags,omitempty"`
+	Created  time.Time         `json:"created"`
 }
 
 // Registry is a container registry resource and its data-plane settings.
@@ -82,8 +83,11 @@ type Registry struct {
 	// ModeEpoch counts mode changes; tokens minted under an earlier epoch are refused.
 	ModeEpoch int64 `json:"modeEpoch"`
 	// Listen is the address of the registry's own listener, if it has one.
-	Listen  string    `json:"listen,omitempty"`
-	Created time.Time `json:"created"`
+	Listen string            `json:"listen,omitempty"`
+	Tags   map[string]string `json:"tags,omitempty"`
+	// PublicNetworkAccess is Enabled or Disabled (stored; not yet enforced on the data plane).
+	PublicNetworkAccess string    `json:"publicNetworkAccess,omitempty"`
+	Created             time.Time `json:"created"`
 }
 
 // RoleAssignment is a Microsoft.Authorization/roleAssignments resource.

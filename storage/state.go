@@ -241,3 +241,13 @@ func (p *Principal) AuthzPrincipal() authz.Principal {
 	}
 	return authz.Principal{ObjectID: p.ObjectID, Kind: p.Kind, Name: name}
 }
+
+// ResourceGroups returns every resource group, ordered by name.
+func (s *State) ResourceGroups() []*ResourceGroup {
+	out := make([]*ResourceGroup, 0, len(s.groups))
+	for _, g := range s.groups {
+		out = append(out, g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}

@@ -11,7 +11,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/acremu/acremu/authz"
-	"github.com/acremu/acremu/authz/condition"
 	"github.com/acremu/acremu/storage"
 )
 
@@ -362,22 +361,9 @@ func (a *applier) assignment(sub string, ra RoleAssignment) (storage.RoleAssignm
 	if err != nil {
 		return storage.RoleAssignment{}, err
 	}
-	version := ra.ConditionVersion
-	if ra.Condition != "" {
-		if version == "" {
-			version = condition.Version
-		}
-		if version != condition.Version {
-			return storage.RoleAssignment{}, fmt.Errorf("%s conditionVersion %q: only %q is supported", condition.InvalidConditionMessage, version, condition.Version)
-		}
-		if _, err := condition.Parse(ra.Condition); err != nil {
-			return storage.RoleAssignment{}, fmt.Errorf("%s %v", condition.InvalidConditionMessage, err)
-		}
-		if !role.SupportsConditions() {
-			return storage.RoleAssignment{}, fmt.Errorf("role %q does not support conditions", role.Name)
-		}
-	} else if version != "" {
-		return storage.RoleAssignment{}, errors.New("conditionVersion without condition")
+	version, err := authz.CheckCondition(role, ra.Condition, ra.ConditionVersion)
+	if err != nil {
+		return storage.RoleAssignment{}, err
 	}
 	name := ra.Name
 	if name == "" {
