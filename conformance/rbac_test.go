@@ -120,17 +120,22 @@ func ggcrDo(t *testing.T, o op, host, repo string, auth authn.Authenticator, see
 	return nil
 }
 
-// seedImage pushes an image as the subscription Owner and returns its digest.
+// seedImage pushes an image as rbacSeed's subscription Owner and returns its digest.
 func seedImage(t *testing.T, host, repo string) name.Digest {
+	t.Helper()
+	return seedImageAs(t, host, repo, &authn.Basic{Username: "00000000-0000-4000-8000-000000000005", Password: "s5"})
+}
+
+// seedImageAs pushes a fresh image tagged v1 with the given credentials and returns its digest.
+func seedImageAs(t *testing.T, host, repo string, auth authn.Authenticator) name.Digest {
 	t.Helper()
 	img, err := random.Image(1024, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tag, _ := name.NewTag(host+"/"+repo+":v1", name.Insecure)
-	owner := &authn.Basic{Username: "00000000-0000-4000-8000-000000000005", Password: "s5"}
-	if err := remote.Write(tag, img, remote.WithAuth(owner)); err != nil {
-		t.Fatalf("seed image as Owner: %v", err)
+	if err := remote.Write(tag, img, remote.WithAuth(auth)); err != nil {
+		t.Fatalf("seed image %s: %v", repo, err)
 	}
 	d, _ := img.Digest()
 	return tag.Context().Digest(d.String())

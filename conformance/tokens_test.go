@@ -39,6 +39,17 @@ func basicToken(t *testing.T, host, user, pass string, scopes ...string) string 
 	return out.AccessToken
 }
 
+// basicRequest builds a GET with Basic credentials.
+func basicRequest(t *testing.T, url, user, pass string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(user, pass)
+	return req
+}
+
 type response struct {
 	status    int
 	challenge string
