@@ -244,3 +244,14 @@ func TestDecideAction(t *testing.T) {
 		t.Error("Repository Contributor may read the registry resource")
 	}
 }
+
+func TestTraceDenials(t *testing.T) {
+	s := NewSnapshot(BuiltInRoles(), []Assignment{{ID: "p", Scope: regR, RoleDefinitionID: RoleAcrPull, PrincipalID: userP}}, nil)
+	d := Decide(s, Request{Principal: Principal{ObjectID: userP}, Registry: Registry{ID: regR, Mode: ModeABAC},
+		Scopes: []Access{pull("a"), {Type: TypeRepository, Name: "*", Actions: []string{ActPull}}}})
+	got := d.Trace.Denials()
+	if len(got) != 2 || !strings.Contains(got[0], "AcrPull at "+regR+" role not honoured in this mode") ||
+		!strings.Contains(got[1], "drops repository wildcard") {
+		t.Errorf("denials %q", got)
+	}
+}

@@ -114,3 +114,30 @@ func (t Trace) String() string {
 
 // MarshalText makes modes readable in JSON traces.
 func (m Mode) MarshalText() ([]byte, error) { return []byte(m.CLIName()), nil }
+
+// Denials summarises, one line per refused check, why nothing granted it: the mode rule, or each
+// assignment's verdict. It is empty when every check was granted.
+func (t Trace) Denials() []string {
+	var out []string
+	for _, c := range t.Checks {
+		if c.Granted {
+			continue
+		}
+		line := c.Type + ":" + c.Name + ":" + c.Action + " denied"
+		if c.Rule != "" {
+			line += ": " + c.Rule
+		}
+		for i, a := range c.Assignments {
+			sep := "; "
+			if i == 0 && c.Rule == "" {
+				sep = ": "
+			}
+			line += sep + a.RoleName + " at " + a.Scope + " " + a.Verdict.String()
+			if a.Detail != "" {
+				line += " (" + a.Detail + ")"
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}
