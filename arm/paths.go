@@ -18,6 +18,8 @@ const (
 	pathRoleAssignment
 	pathRoleDefinitions
 	pathRoleDefinition
+	pathIdentities
+	pathIdentity
 )
 
 // Provider segments, matched case-insensitively as ARM does.
@@ -27,6 +29,8 @@ const (
 	typeRoleAssignments   = "roleassignments"
 	typeRoleDefinitions   = "roledefinitions"
 	typeRegistries        = "registries"
+	providerIdentity      = "microsoft.managedidentity"
+	typeIdentities        = "userassignedidentities"
 )
 
 // armPath is a parsed ARM path.
@@ -35,6 +39,7 @@ type armPath struct {
 	subscription  string
 	resourceGroup string
 	registry      string
+	identity      string // user-assigned managed identity name
 	action        string // registry action, e.g. listCredentials
 	scope         string // for role assignments and definitions: the scope they live at
 	name          string // role assignment or definition name
@@ -116,6 +121,18 @@ func parsePath(p string) (armPath, error) {
 			return armPath{}, errNotFoundPath(p)
 		}
 		return out, nil
+	}
+	// providers/Microsoft.ManagedIdentity/userAssignedIdentities[/{name}]
+	if len(rest) >= 3 && strings.EqualFold(rest[0], "providers") && strings.EqualFold(rest[1], providerIdentity) &&
+		strings.EqualFold(rest[2], typeIdentities) {
+		switch {
+		case len(rest) == 3:
+			out.kind = pathIdentities
+			return out, nil
+		case len(rest) == 4 && out.resourceGroup != "":
+			out.kind, out.identity = pathIdentity, rest[3]
+			return out, nil
+		}
 	}
 	return armPath{}, errNotFoundPath(p)
 }

@@ -24,6 +24,8 @@ func TestParsePath(t *testing.T) {
 		{"/subscriptions/S/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/x", armPath{}, false},
 		{"/subscriptions/S/providers/Microsoft.ContainerRegistry/registries/x", armPath{}, false},
 		{"/other", armPath{}, false},
+		{"/subscriptions/S/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1", armPath{kind: pathIdentity, subscription: "S", resourceGroup: "rg", identity: "id1"}, true},
+		{"/subscriptions/S/providers/Microsoft.ManagedIdentity/userAssignedIdentities", armPath{kind: pathIdentities, subscription: "S"}, true},
 	}
 	for _, tt := range tests {
 		got, err := parsePath(tt.path)

@@ -95,6 +95,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) error {
 		return s.roleAssignments(req, p)
 	case pathRoleDefinitions, pathRoleDefinition:
 		return s.roleDefinitions(req, p)
+	case pathIdentities, pathIdentity:
+		return s.identities(req, p)
 	}
 	return errNotFoundPath(r.URL.Path)
 }

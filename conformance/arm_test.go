@@ -184,6 +184,20 @@ func TestARMRegistriesAndRoleAssignments(t *testing.T) {
 	if st, body := acrAud.do("GET", reg+regAPI, nil); st != 401 || errCode(body) != "InvalidAuthenticationTokenAudience" {
 		t.Errorf("ACR-audience token at ARM: %d %v", st, body)
 	}
+	// A user-assigned managed identity: created, found as a principal, assignable.
+	mi := rg + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/builder" + "?api-version=2023-01-31"
+	st, body = owner.do("PUT", mi, map[string]any{"location": "westeurope"})
+	if st != 201 {
+		t.Fatalf("create identity: %d %v", st, body)
+	}
+	miProps := body["properties"].(map[string]any)
+	if p, ok := srv.DB().State().Principal(miProps["principalId"].(string)); !ok || p.AppID != miProps["clientId"] {
+		t.Errorf("identity %v is not a principal of the directory", miProps)
+	}
+	if st, body := owner.do("GET", sub+"/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=2023-01-31", nil); st != 200 || len(body["value"].([]any)) != 1 {
+		t.Errorf("list identities: %d %v", st, body)
+	}
+
 	// Deleting the group deletes the registry.
 	if st, _ := owner.do("DELETE", rg+groupAPI, nil); st != 200 {
 		t.Errorf("delete group: %d", st)
