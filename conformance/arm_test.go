@@ -77,6 +77,14 @@ func TestARMRegistriesAndRoleAssignments(t *testing.T) {
 	if props["roleAssignmentMode"] != "AbacRepositoryPermissions" || props["loginServer"] != "abacregistry.azurecr.io" || props["provisioningState"] != "Succeeded" {
 		t.Errorf("registry properties %v", props)
 	}
+	// The new registry answers on a listener of its own, so docker reaches it without DNS.
+	own := srv.RegistryAddr("abacregistry")
+	if own == "" {
+		t.Fatal("the registry created through ARM has no listener")
+	}
+	if r := do(t, mustRequest(t, "GET", "http://"+own+"/v2/")); r.status != 401 || !strings.Contains(r.challenge, `service="abacregistry.azurecr.io"`) {
+		t.Errorf("own listener: %d %q", r.status, r.challenge)
+	}
 	// 2025-04-01 has no roleAssignmentMode.
 	if _, body := owner.do("GET", reg+"?api-version=2025-04-01", nil); body["properties"].(map[string]any)["roleAssignmentMode"] != nil {
 		t.Error("roleAssignmentMode present in api-version 2025-04-01")
@@ -204,5 +212,8 @@ func TestARMRegistriesAndRoleAssignments(t *testing.T) {
 	}
 	if _, ok := srv.DB().State().Registry("abacregistry"); ok {
 		t.Error("registry survived its group")
+	}
+	if _, err := http.Get("http://" + own + "/v2/"); err == nil {
+		t.Error("the deleted registry's listener still answers")
 	}
 }

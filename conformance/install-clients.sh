@@ -37,6 +37,7 @@ if [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null 2>&1; then
 	SUDO=(sudo)
 fi
 
+installed=()
 apt_packages=()
 # The engine is needed, not only a CLI: a docker CLI from elsewhere on PATH does not count.
 if [[ -z "$(find_tool dockerd)" || -z "$(find_tool docker)" ]]; then
@@ -52,9 +53,7 @@ if ((${#apt_packages[@]})); then
 	"${SUDO[@]}" apt-get update -q || die "apt-get update failed"
 	"${SUDO[@]}" apt-get install -y -q --no-install-recommends "${apt_packages[@]}" ||
 		die "apt-get install ${apt_packages[*]} failed"
-	installed_apt=1
-else
-	installed_apt=0
+	installed+=("${apt_packages[@]/%/ (apt)}")
 fi
 
 # --- Go-built clients ------------------------------------------------------------------------------
@@ -71,6 +70,7 @@ go_install() {
 	# Outside any module, so the project's go.mod plays no part; static, so no C toolchain is needed.
 	(cd "${TMPDIR:-/tmp}" && GOBIN="$BIN_DIR" CGO_ENABLED=0 GOFLAGS=-trimpath go install "$pkg@$version") ||
 		die "go install $pkg@$version failed"
+	installed+=("$name $version (go install)")
 }
 
 go_install crane github.com/google/go-containerregistry/cmd/crane "$CRANE_VERSION"
@@ -90,7 +90,11 @@ for v in docker_bin dockerd_bin skopeo_bin crane_bin oras_bin; do
 	[[ -n "${!v}" ]] || die "${v%_bin} is still missing after installation"
 done
 
-((installed_apt)) && log "apt-get installed: ${apt_packages[*]}"
+if ((${#installed[@]})); then
+	log "installed: $(IFS=,; printf '%s' "${installed[*]}" | sed 's/,/, /g')"
+else
+	log "installed: nothing (every client was present)"
+fi
 log "docker:  $docker_bin ($(first_line "$docker_bin" --version))"
 log "dockerd: $dockerd_bin ($(first_line "$dockerd_bin" --version))"
 log "skopeo:  $skopeo_bin ($(first_line "$skopeo_bin" --version))"

@@ -39,6 +39,16 @@ func basicToken(t *testing.T, host, user, pass string, scopes ...string) string 
 	return out.AccessToken
 }
 
+// mustRequest builds a request without a body.
+func mustRequest(t *testing.T, method, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
 // basicRequest builds a GET with Basic credentials.
 func basicRequest(t *testing.T, url, user, pass string) *http.Request {
 	t.Helper()

@@ -64,10 +64,12 @@ type Emulator struct {
 	dataDir string
 	tempDir string
 	mu      sync.Mutex
-	servers []*http.Server
-	addrs   map[string]string // registry name ("" for main) → bound address
+	servers map[string]*http.Server // registry name ("" for main) → its server
+	addrs   map[string]string       // registry name ("" for main) → bound address
 	cancel  context.CancelFunc
-	log     *slog.Logger
+	// defaultReg is the registry the main listener serves when the Host names none.
+	defaultReg string
+	log        *slog.Logger
 }
 
 // ErrBadSeed wraps every reason a seed file is refused.
@@ -85,7 +87,7 @@ func New(cfg Config) (*Emulator, error) {
 	if cfg.Addr == "" {
 		cfg.Addr = "127.0.0.1:5000"
 	}
-	e := &Emulator{cfg: cfg, log: cfg.Logger, addrs: map[string]string{}}
+	e := &Emulator{cfg: cfg, log: cfg.Logger, addrs: map[string]string{}, servers: map[string]*http.Server{}}
 	routeDistributionLogs(cfg.Logger)
 	dir := cfg.DataDir
 	if cfg.InMemory {
@@ -218,7 +220,11 @@ func (e *Emulator) health(w http.ResponseWriter, _ *http.Request) {
 	st := e.db.State()
 	regs := []map[string]any{}
 	for _, r := range st.Registries() {
-		regs = append(regs, map[string]any{"name": r.Name, "loginServer": r.LoginServer,
+		addr := e.RegistryAddr(r.Name)
+		if addr == "" {
+			addr = e.Addr()
+		}
+		regs = append(regs, map[string]any{"name": r.Name, "loginServer": r.LoginServer, "listener": addr,
 			"roleAssignmentMode": r.Mode, "modeEpoch": r.ModeEpoch})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "tenantId": st.Directory.TenantID,
@@ -271,16 +277,55 @@ func (e *Emulator) Start() error {
 	if err := e.listen("", e.cfg.Addr, defaultReg); err != nil {
 		return err
 	}
-	for _, r := range st.Registries() {
-		if r.Listen != "" {
-			if err := e.listen(r.Name, r.Listen, r.Name); err != nil {
-				e.Close()
-				return err
-			}
-		}
+	e.defaultReg = defaultReg
+	if err := e.syncListeners(st); err != nil {
+		e.Close()
+		return err
 	}
+	e.db.OnCommit(func(st *storage.State) {
+		if err := e.syncListeners(st); err != nil {
+			e.log.Error("registry listener", "err", err)
+		}
+	})
 	if loginServerFor(e.cfg.Addr) == "" && defaultReg != "" {
 		e.bindDefaultLoginServer(defaultReg)
+	}
+	return nil
+}
+
+// syncListeners gives every registry other than the main listener's default one a listener of its own: at
+// its declared address, or else on a free port of the main listener's host, so that docker reaches it
+// without any DNS change. Listeners of deleted registries are closed.
+func (e *Emulator) syncListeners(st *storage.State) error {
+	host, _, err := net.SplitHostPort(e.cfg.Addr)
+	if err != nil {
+		host = "127.0.0.1"
+	}
+	for _, r := range st.Registries() {
+		key := strings.ToLower(r.Name)
+		if key == strings.ToLower(e.defaultReg) && r.Listen == "" || e.RegistryAddr(key) != "" {
+			continue
+		}
+		addr := r.Listen
+		if addr == "" {
+			addr = net.JoinHostPort(host, "0")
+		}
+		if err := e.listen(key, addr, r.Name); err != nil {
+			return err
+		}
+	}
+	e.mu.Lock()
+	var stale []*http.Server
+	for key, srv := range e.servers {
+		if _, ok := st.Registry(key); key != "" && !ok {
+			stale = append(stale, srv)
+			delete(e.servers, key)
+			delete(e.addrs, key)
+		}
+	}
+	e.mu.Unlock()
+	for _, srv := range stale {
+		_ = srv.Close()
 	}
 	return nil
 }
@@ -308,9 +353,12 @@ func (e *Emulator) listen(key, addr, defaultReg string) error {
 	}
 	srv := &http.Server{Handler: e.logRequests(e.Handler(defaultReg)), ReadHeaderTimeout: 10 * time.Second}
 	e.mu.Lock()
-	e.servers = append(e.servers, srv)
+	e.servers[key] = srv
 	e.addrs[key] = ln.Addr().String()
 	e.mu.Unlock()
+	if key != "" {
+		e.log.Info("registry listener", "registry", defaultReg, "addr", ln.Addr().String())
+	}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			e.log.Error("listener stopped", "addr", addr, "err", err)
@@ -342,7 +390,7 @@ func (e *Emulator) URL() string {
 func (e *Emulator) Shutdown(ctx context.Context) error {
 	e.mu.Lock()
 	servers := e.servers
-	e.servers = nil
+	e.servers = map[string]*http.Server{}
 	e.mu.Unlock()
 	var errs []error
 	for _, s := range servers {

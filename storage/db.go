@@ -45,6 +45,8 @@ type DB struct {
 	// mu serialises writers, so that each State is built from exactly one committed transaction.
 	mu  sync.Mutex
 	now func() time.Time
+	// onCommit is called with each new State, after it is swapped in, under the writer lock.
+	onCommit []func(*State)
 }
 
 // Option configures Open.
@@ -126,7 +128,18 @@ func (db *DB) Update(fn func(tx *Tx) error) error {
 		return err
 	}
 	db.state.Store(next)
+	for _, fn := range db.onCommit {
+		fn(next)
+	}
 	return nil
+}
+
+// OnCommit registers fn to run after every committed write, with the new State. fn runs while writers are
+// held off, so it must be quick and must not write to the store.
+func (db *DB) OnCommit(fn func(*State)) {
+	db.mu.Lock()
+	db.onCommit = append(db.onCommit, fn)
+	db.mu.Unlock()
 }
 
 // Tx is a read-write transaction. Values read from it are copies.
