@@ -13,6 +13,7 @@ type Snapshot struct {
 	roles       map[string]*RoleDefinition
 	byPrincipal map[string][]*indexed
 	memberOf    map[string][]string
+	denies      []DenyAssignment
 	count       int
 }
 
@@ -24,7 +25,7 @@ type indexed struct {
 
 // NewSnapshot indexes roles, assignments and direct group memberships (member object id → group object
 // ids). Assignments naming an unknown role are kept, and traced as such.
-func NewSnapshot(roles []RoleDefinition, assignments []Assignment, memberOf map[string][]string) *Snapshot {
+func NewSnapshot(roles []RoleDefinition, assignments []Assignment, memberOf map[string][]string, opts ...SnapshotOption) *Snapshot {
 	s := &Snapshot{
 		roles:       make(map[string]*RoleDefinition, len(roles)),
 		byPrincipal: make(map[string][]*indexed),
@@ -45,6 +46,9 @@ func NewSnapshot(roles []RoleDefinition, assignments []Assignment, memberOf map[
 		for _, g := range gs {
 			s.memberOf[k] = append(s.memberOf[k], strings.ToLower(g))
 		}
+	}
+	for _, o := range opts {
+		o(s)
 	}
 	return s
 }
@@ -132,6 +136,7 @@ func Decide(s *Snapshot, req Request) Decision {
 		}
 		for _, action := range dedupe(actions) {
 			c := s.check(req.Registry, target, candidates, sc.Type, sc.Name, action)
+			s.applyDenies(&c, req.Principal.ObjectID, d.Trace.Groups, req.Registry, target, sc.Type, sc.Name, action)
 			d.Trace.Checks = append(d.Trace.Checks, c)
 			if c.Granted {
 				granted.Actions = append(granted.Actions, action)
@@ -197,6 +202,29 @@ func (s *Snapshot) check(reg Registry, target string, candidates []*indexed, typ
 		c.Assignments = append(c.Assignments, v)
 	}
 	return c
+}
+
+// applyDenies refuses a granted check when a deny assignment blocks the action the registry's mode
+// evaluates (spec abac-conditions.md §6.1 step 4: deny assignments take precedence).
+func (s *Snapshot) applyDenies(c *Check, objectID string, groups []string, reg Registry, target, typ, name, action string) {
+	if !c.Granted || len(s.denies) == 0 {
+		return
+	}
+	req, _ := requirementFor(typ, name, action)
+	var id string
+	if reg.Mode == ModeABAC {
+		id = s.denied(objectID, groups, target, req.data, true)
+	} else {
+		for _, a := range req.legacy {
+			if id = s.denied(objectID, groups, target, a, false); id != "" {
+				break
+			}
+		}
+	}
+	if id != "" {
+		c.Granted = false
+		c.Rule = "deny assignment " + id + " blocks it"
+	}
 }
 
 // verdict applies one assignment to one requirement, under the registry's mode.
