@@ -23,7 +23,9 @@ func targets(actions ...string) string {
 	return "(" + strings.Join(parts, " AND ") + ")"
 }
 
-func block(actions []string, expr string) string { return "(" + targets(actions...) + " OR (" + expr + "))" }
+func block(actions []string, expr string) string {
+	return "(" + targets(actions...) + " OR (" + expr + "))"
+}
 
 var readActions = []string{cr + "content/read", cr + "metadata/read"}
 
