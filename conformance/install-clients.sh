@@ -5,14 +5,15 @@
 # Idempotent: a second run installs nothing and only prints the versions.
 #
 # Environment:
-#   ACREMU_CLIENTS_BIN  where crane and oras go (default: $(go env GOPATH)/bin); put it on PATH, or leave
-#                       it at the default, which the Go helpers in conformance/clients also search.
-#   CRANE_VERSION       go-containerregistry version for crane (default: the one in go.mod, v0.22.1).
-#   ORAS_VERSION        oras CLI version (default: v1.3.6).
+#   ACREMU_CLIENTS_BIN    where crane and oras go (default: $(go env GOPATH)/bin), searched before PATH
+#                         here and by the Go helpers in conformance/clients, which search the default too.
+#   ACREMU_CRANE_VERSION  go-containerregistry release for crane (default: v0.22.1, the one in go.mod).
+#   ACREMU_ORAS_VERSION   oras CLI release (default: v1.3.6).
+# The defaults match CraneVersion and OrasVersion in conformance/clients/require.go.
 set -euo pipefail
 
-CRANE_VERSION="${CRANE_VERSION:-v0.22.1}"
-ORAS_VERSION="${ORAS_VERSION:-v1.3.6}"
+CRANE_VERSION="${ACREMU_CRANE_VERSION:-v0.22.1}"
+ORAS_VERSION="${ACREMU_ORAS_VERSION:-v1.3.6}"
 
 log() { printf 'install-clients: %s\n' "$*"; }
 die() { printf 'install-clients: error: %s\n' "$*" >&2; exit 1; }
@@ -78,7 +79,7 @@ go_install oras oras.land/oras/cmd/oras "$ORAS_VERSION"
 
 # --- Report ----------------------------------------------------------------------------------------
 
-# first_line CMD... prints the first line of CMD's output, or a note when it fails.
+# first_line CMD... prints the first line of what CMD prints.
 first_line() { "$@" 2>&1 | head -n 1 || true; }
 
 docker_bin="$(find_tool docker)"
