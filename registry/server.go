@@ -107,15 +107,18 @@ func (s *Server) classify(r *http.Request) (route, bool) {
 		rt.needs = []need{repoNeed(rt.repo, authz.ActPull, authz.ActMetadataRead)}
 	case v2.RouteNameManifest, v2.RouteNameBlob:
 		switch r.Method {
-		case http.MethodGet, http.MethodHead:
+		case http.MethodGet:
 			rt.needs = []need{repoNeed(rt.repo, authz.ActPull)}
+		case http.MethodHead:
+			// Every push client checks existence first; a pusher may learn what exists (docs/fidelity.md D3).
+			rt.needs = []need{repoNeed(rt.repo, authz.ActPull, authz.ActPush)}
 		case http.MethodPut:
-			rt.needs = []need{repoNeed(rt.repo, authz.ActPull), repoNeed(rt.repo, authz.ActPush)}
+			rt.needs = []need{repoNeed(rt.repo, authz.ActPush)}
 		case http.MethodDelete:
 			rt.needs = []need{repoNeed(rt.repo, authz.ActDelete)}
 		}
 	case v2.RouteNameBlobUpload, v2.RouteNameBlobUploadChunk:
-		rt.needs = []need{repoNeed(rt.repo, authz.ActPull), repoNeed(rt.repo, authz.ActPush)}
+		rt.needs = []need{repoNeed(rt.repo, authz.ActPush)}
 		if from := r.URL.Query().Get("from"); from != "" && r.URL.Query().Get("mount") != "" && from != rt.repo {
 			rt.needs = append(rt.needs, repoNeed(from, authz.ActPull))
 		}
