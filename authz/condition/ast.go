@@ -94,14 +94,16 @@ func (n *attrRef) Pos() int     { return n.pos }
 func (n *literal) Pos() int     { return n.pos }
 func (n *setLit) Pos() int      { return n.pos }
 
-func (n *orNode) String() string      { return joinNodes(n.x, " OR ") }
-func (n *andNode) String() string     { return joinNodes(n.x, " AND ") }
-func (n *notNode) String() string     { return "!(" + n.x.String() + ")" }
-func (n *existsNode) String() string  { return "Exists " + n.attr.String() }
-func (n *actionNode) String() string  { return "ActionMatches{" + n.pattern.String() + "}" }
-func (n *subOpNode) String() string   { return "SubOperationMatches{" + n.name.String() + "}" }
-func (n *compareNode) String() string { return n.left.String() + " " + n.operator() + " " + n.right.String() }
-func (n *attrRef) String() string     { return "@" + n.source.String() + "[" + n.id + "]" }
+func (n *orNode) String() string     { return joinNodes(n.x, " OR ") }
+func (n *andNode) String() string    { return joinNodes(n.x, " AND ") }
+func (n *notNode) String() string    { return "!(" + n.x.String() + ")" }
+func (n *existsNode) String() string { return "Exists " + n.attr.String() }
+func (n *actionNode) String() string { return "ActionMatches{" + n.pattern.String() + "}" }
+func (n *subOpNode) String() string  { return "SubOperationMatches{" + n.name.String() + "}" }
+func (n *compareNode) String() string {
+	return n.left.String() + " " + n.operator() + " " + n.right.String()
+}
+func (n *attrRef) String() string { return "@" + n.source.String() + "[" + n.id + "]" }
 
 func (n *literal) String() string {
 	switch n.kind {

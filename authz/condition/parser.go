@@ -245,3 +245,6 @@ func (p *parser) stringLit(what string) *literal {
 	t := p.expect(tokString, what)
 	return &literal{pos: t.pos, kind: litString, text: t.text[1 : len(t.text)-1]}
 }
+
+// maxDepth bounds the nesting of parentheses and NOTs (choiceDepth).
+const maxDepth = 64
