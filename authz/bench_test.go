@@ -9,8 +9,9 @@ import (
 	"github.com/acremu/acremu/authz/condition"
 )
 
-// benchSnapshot builds n assignments spread over n/10 principals and 100 registries; every tenth carries
-// the two-prefix condition when conditioned is set. Principal "p0" is the one decided for.
+// benchSnapshot builds n assignments spread over n/10 principals (ten each) and 100 registries; when
+// conditioned is set, the first tenth of them (so one assignment in ten of every principal) carry the
+// two-prefix condition. Principal "p0" is the one decided for.
 func benchSnapshot(b *testing.B, n int, conditioned bool) *Snapshot {
 	b.Helper()
 	cond, err := condition.Parse(condTwoPrefix)
@@ -26,7 +27,8 @@ func benchSnapshot(b *testing.B, n int, conditioned bool) *Snapshot {
 			RoleDefinitionID: roles[i%len(roles)],
 			PrincipalID:      fmt.Sprintf("p%d", i%(n/10)),
 		}
-		if conditioned && i%10 == 0 && i%len(roles) < 2 {
+		if conditioned && i < n/10 {
+			a.RoleDefinitionID = RoleRepositoryReader
 			a.Condition = cond
 		}
 		as = append(as, a)

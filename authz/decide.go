@@ -19,8 +19,48 @@ type Snapshot struct {
 
 type indexed struct {
 	Assignment
-	scope string // lower-cased, without a trailing slash
-	role  *RoleDefinition
+	scope   string // lower-cased, without a trailing slash
+	role    *RoleDefinition
+	profile *roleProfile
+}
+
+// roleProfile is what a role grants, worked out once per snapshot so that decisions match no patterns.
+type roleProfile struct {
+	legacy     map[string]bool // token requirement key → an Action grants it in rbac mode
+	data       map[string]bool // token requirement key → the DataAction is granted in rbac-abac mode
+	dataRole   bool            // carries repository or catalog data actions (counts only in rbac-abac)
+	privileged bool            // Owner, Contributor, Reader: control plane only in rbac-abac
+}
+
+// requirementKeys lists every (type, name, action) a token can ask for, as requirementFor knows them.
+var requirementKeys = func() [][3]string {
+	var out [][3]string
+	for _, a := range repositoryActions {
+		out = append(out, [3]string{TypeRepository, "", a})
+	}
+	return append(out, [3]string{TypeRegistry, NameCatalog, Wildcard}, [3]string{TypeRegistry, NameDeletedCatalog, Wildcard})
+}()
+
+func reqKey(typ, name, action string) string {
+	if typ == TypeRepository {
+		name = ""
+	}
+	return typ + ":" + name + ":" + action
+}
+
+func profile(r *RoleDefinition) *roleProfile {
+	p := &roleProfile{legacy: map[string]bool{}, data: map[string]bool{}, dataRole: dataRoleWouldGrant(r), privileged: isPrivileged(r)}
+	for _, k := range requirementKeys {
+		req, _ := requirementFor(k[0], k[1], k[2])
+		key := reqKey(k[0], k[1], k[2])
+		for _, a := range req.legacy {
+			if r.GrantsAction(a) {
+				p.legacy[key] = true
+			}
+		}
+		p.data[key] = req.data != "" && r.GrantsDataAction(req.data)
+	}
+	return p
 }
 
 // NewSnapshot indexes roles, assignments and direct group memberships (member object id → group object
@@ -32,12 +72,15 @@ func NewSnapshot(roles []RoleDefinition, assignments []Assignment, memberOf map[
 		memberOf:    make(map[string][]string, len(memberOf)),
 		count:       len(assignments),
 	}
+	profiles := make(map[*RoleDefinition]*roleProfile, len(roles))
 	for i := range roles {
 		r := roles[i]
 		s.roles[strings.ToLower(r.ID)] = &r
+		profiles[&r] = profile(&r)
 	}
 	for _, a := range assignments {
-		ix := &indexed{Assignment: a, scope: normScope(a.Scope), role: s.roles[strings.ToLower(a.RoleDefinitionID)]}
+		role := s.roles[strings.ToLower(a.RoleDefinitionID)]
+		ix := &indexed{Assignment: a, scope: normScope(a.Scope), role: role, profile: profiles[role]}
 		k := strings.ToLower(a.PrincipalID)
 		s.byPrincipal[k] = append(s.byPrincipal[k], ix)
 	}
@@ -64,6 +107,9 @@ func (s *Snapshot) Len() int { return s.count }
 
 // Groups returns the object ids of every group the principal belongs to, directly or through nested groups.
 func (s *Snapshot) Groups(objectID string) []string {
+	if len(s.memberOf[strings.ToLower(objectID)]) == 0 {
+		return nil
+	}
 	var out []string
 	seen := map[string]bool{strings.ToLower(objectID): true}
 	queue := []string{strings.ToLower(objectID)}
@@ -194,8 +240,10 @@ func (s *Snapshot) check(reg Registry, target string, candidates []*indexed, typ
 	if len(candidates) == 0 && c.Rule == "" {
 		c.Rule = "no role assignment for the principal or its groups"
 	}
+	key := reqKey(typ, name, action)
+	c.Assignments = make([]Considered, 0, len(candidates))
 	for _, ix := range candidates {
-		v := s.verdict(reg, target, ix, req, name)
+		v := s.verdict(reg, target, ix, req, key, name)
 		if v.Verdict == VerdictGranted {
 			c.Granted = true
 		}
@@ -228,7 +276,7 @@ func (s *Snapshot) applyDenies(c *Check, objectID string, groups []string, reg R
 }
 
 // verdict applies one assignment to one requirement, under the registry's mode.
-func (s *Snapshot) verdict(reg Registry, target string, ix *indexed, req requirement, repo string) Considered {
+func (s *Snapshot) verdict(reg Registry, target string, ix *indexed, req requirement, key, repo string) Considered {
 	v := Considered{AssignmentID: ix.ID, Scope: ix.Scope, PrincipalID: ix.PrincipalID, RoleID: ix.RoleDefinitionID}
 	if ix.role != nil {
 		v.RoleName = ix.role.Name
@@ -241,22 +289,14 @@ func (s *Snapshot) verdict(reg Registry, target string, ix *indexed, req require
 		v.Verdict = VerdictUnknownRole
 		return v
 	}
-	role := ix.role
-	grantsLegacy := false
-	for _, a := range req.legacy {
-		if role.GrantsAction(a) {
-			grantsLegacy = true
-			break
-		}
-	}
-	grantsData := req.data != "" && role.GrantsDataAction(req.data)
+	grantsLegacy, grantsData := ix.profile.legacy[key], ix.profile.data[key]
 	if reg.Mode == ModeRBAC {
 		switch {
 		case grantsLegacy && ix.Condition != nil:
 			v.Verdict = VerdictConditionUnsupported
 		case grantsLegacy:
 			v.Verdict = VerdictGranted
-		case role.HasDataActions() && !grantsLegacy && dataRoleWouldGrant(role):
+		case ix.profile.dataRole:
 			v.Verdict = VerdictNotHonoured
 		default:
 			v.Verdict = VerdictNotInRole
@@ -279,7 +319,7 @@ func (s *Snapshot) verdict(reg Registry, target string, ix *indexed, req require
 		} else {
 			v.Verdict = VerdictConditionFalse
 		}
-	case grantsLegacy && isPrivileged(role):
+	case grantsLegacy && ix.profile.privileged:
 		v.Verdict = VerdictControlPlaneOnly
 	case grantsLegacy:
 		v.Verdict = VerdictNotHonoured
