@@ -192,17 +192,11 @@ func (c *checker) compare(n *compareNode) {
 	switch {
 	case lset:
 		c.errorf(n.left.Pos(), "a set on the left of %s needs a quantifier, as in ForAnyOfAnyValues:%s", f.name, f.name)
-	case rset && (f.negated || !f.quantable):
-		c.errorf(n.right.Pos(), "%s with a set needs a quantifier, as in %s", f.name, setExample(f))
+	case rset && f.negated:
+		c.errorf(n.right.Pos(), "%s with a set needs a quantifier, as in ForAllOfAllValues:%s", f.name, f.name)
+	case rset && !f.quantable:
+		c.errorf(n.right.Pos(), "%s takes a single value; join several comparisons with OR", f.name)
 	}
-}
-
-// setExample suggests the quantified form of f for a set on the right.
-func setExample(f *function) string {
-	if f.negated {
-		return "ForAllOfAllValues:" + f.name
-	}
-	return "several " + f.name + " comparisons joined with OR"
 }
 
 // operand checks one side of a comparison with function f (nil when unknown) and reports whether it is a set

@@ -89,8 +89,8 @@ const (
 	// choiceNoTargeting (§5.3, Q7): a condition without ActionMatches is accepted and evaluated literally.
 	choiceNoTargeting
 
-	// choiceDepth (not in the spec): parentheses and NOTs nest at most maxDepth = 64 levels, which bounds
-	// recursion on hostile input.
+	// choiceDepth (not in the spec): parentheses and NOTs nest at most maxDepth = 64 levels, a NOT directly
+	// before '(' sharing the parenthesis' level; this bounds recursion on hostile input.
 	choiceDepth
 
 	numChoices

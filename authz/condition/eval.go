@@ -1,8 +1,6 @@
 package condition
 
-import (
-	"strings"
-)
+import "strings"
 
 // Env is what a condition is evaluated against: one request for one action.
 type Env struct {
@@ -20,14 +18,15 @@ type Result struct {
 	Value bool
 	// Reason says which sub-expressions decided, each with its position in the source. When Value is false it
 	// names the comparisons that failed and the attribute values they saw, e.g.
-	// `1:180: @Request[...repositories:name] StringEqualsIgnoreCase 'hello-world' is false (repositories:name = "backend/nginx")`;
+	// `1:192: @Request[...repositories:name] StringEqualsIgnoreCase 'hello-world' is false (repositories:name = "backend/nginx")`;
 	// when true, what made it true, e.g. the ActionMatches that did not match or the comparison that held.
 	Reason string
 }
 
 // Eval evaluates the condition against env, short-circuiting AND and OR left to right (spec abac-conditions.md
-// §5). It never fails and never panics; a nil Condition is true. It does not allocate when the reason does not
-// depend on attribute values, which is the case whenever a condition of the documented shape is true.
+// §5). It never fails and never panics; a nil Condition is true. It does not allocate when the Reason does not
+// depend on the Env, as when a condition of the documented one-block shape (§5.1) is true; a false comparison's
+// Reason, which shows the attribute values, costs an allocation.
 func (c *Condition) Eval(env Env) Result {
 	if c == nil {
 		return Result{Value: true, Reason: "no condition"}
@@ -137,9 +136,9 @@ func (e *andEval) static(v bool) string {
 
 // joinExplain joins the explanations of x, all of which have value v.
 func joinExplain(env Env, x []evaler, v bool) string {
-	s := make([]string, len(x))
-	for i, x := range x {
-		s[i] = x.explain(env, v)
+	s := make([]string, 0, 8)
+	for _, x := range x {
+		s = append(s, x.explain(env, v))
 	}
 	return strings.Join(s, "; ")
 }
@@ -231,26 +230,23 @@ func (e *compareEval) explain(env Env, v bool) string {
 	if s := e.reasons.static(v); s != "" {
 		return s
 	}
-	var b strings.Builder
-	b.WriteString(e.text)
-	b.WriteString(" is false (")
-	for i, o := range []*operand{&e.left, &e.right} {
+	var scratch [256]byte
+	b := append(append(scratch[:0], e.text...), " is false ("...)
+	for i, o := range [2]*operand{&e.left, &e.right} {
 		if !o.isAttr {
 			continue
 		}
 		if i > 0 && e.left.isAttr {
-			b.WriteString(", ")
+			b = append(b, ", "...)
 		}
-		b.WriteString(o.label)
+		b = append(b, o.label...)
 		if val := o.resolve(env.Attributes); val != nil {
-			b.WriteString(" = ")
-			b.WriteString(val.String())
+			b = val.appendTo(append(b, " = "...))
 		} else {
-			b.WriteString(" is missing")
+			b = append(b, " is missing"...)
 		}
 	}
-	b.WriteString(")")
-	return b.String()
+	return string(append(b, ')'))
 }
 
 // holds applies f to the cross product of l and r, each seen as a set (spec abac-conditions.md §4.8). With

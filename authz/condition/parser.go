@@ -54,7 +54,8 @@ func (p *parser) expect(k tokenKind, what string) token {
 	return t
 }
 
-// enter counts one more level of nesting at token t and fails beyond maxDepth.
+// enter counts one more level of nesting at token t and fails beyond maxDepth. A NOT directly before '(' shares
+// the parenthesis' level, so that String, which prints every NOT as !(…), is never deeper than its source.
 func (p *parser) enter(t token) {
 	if p.depth++; p.depth > maxDepth {
 		panic(p.errorf(t, "condition nested more than %d levels deep", maxDepth))
@@ -101,6 +102,9 @@ func (p *parser) unary() node {
 	switch t := p.peek(); {
 	case t.kind == tokNot:
 		p.next()
+		if p.peek().kind == tokLParen { // the parenthesis counts for both
+			return &notNode{pos: t.pos, x: p.unary()}
+		}
 		p.enter(t)
 		n := &notNode{pos: t.pos, x: p.unary()}
 		p.depth--

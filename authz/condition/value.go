@@ -112,26 +112,32 @@ func GUIDValue(s string) (Value, error) {
 func SetValue(vs ...Value) Value { return Value{kind: kindSet, set: append([]Value{}, vs...)} }
 
 // String formats the value for explanations: strings quoted as in Go, sets in braces.
-func (v Value) String() string {
+func (v Value) String() string { return string(v.appendTo(nil)) }
+
+// appendTo appends the String form of v to b.
+func (v *Value) appendTo(b []byte) []byte {
 	switch v.kind {
 	case kindString:
-		return strconv.Quote(v.str)
+		return strconv.AppendQuote(b, v.str)
 	case kindInt:
-		return strconv.FormatInt(v.num, 10)
+		return strconv.AppendInt(b, v.num, 10)
 	case kindBool:
-		return strconv.FormatBool(v.num == 1)
+		return strconv.AppendBool(b, v.num == 1)
 	case kindGUID:
-		return v.str
+		return append(b, v.str...)
 	case kindTime:
-		return v.time.Format(time.RFC3339Nano)
+		return v.time.AppendFormat(b, time.RFC3339Nano)
 	case kindSet:
-		s := make([]string, len(v.set))
-		for i, e := range v.set {
-			s[i] = e.String()
+		b = append(b, '{')
+		for i := range v.set {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = v.set[i].appendTo(b)
 		}
-		return "{" + strings.Join(s, ", ") + "}"
+		return append(b, '}')
 	}
-	return "no value"
+	return append(b, "no value"...)
 }
 
 // len is the number of values in v: a single value is a set of one.
