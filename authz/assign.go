@@ -9,6 +9,8 @@ import (
 
 // ErrInvalidCondition wraps every reason a role assignment's condition is refused at write time; its
 // message is ARM's (spec abac-conditions.md §8).
+//
+//lint:ignore ST1005 the text is ARM's message, capitalised and with its full stop
 var ErrInvalidCondition = errors.New(condition.InvalidConditionMessage)
 
 // CheckCondition validates the condition of a role assignment being written: conditionVersion 2.0 only (the

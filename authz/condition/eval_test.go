@@ -100,7 +100,7 @@ func tags(keys ...string) Env {
 	for i, k := range keys {
 		vs[i] = StringValue(k)
 	}
-	return Env{Attributes: []Attribute{{SourceRequest, strings.Trim(tagKeys, "@Request[]"), SetValue(vs...)}}}
+	return Env{Attributes: []Attribute{{SourceRequest, strings.TrimSuffix(strings.TrimPrefix(tagKeys, "@Request["), "]"), SetValue(vs...)}}}
 }
 
 // quantifierTests hold the documented truth values of spec abac-conditions.md §4.8 and the empty-set rules.
@@ -137,7 +137,7 @@ var quantifierTests = []struct {
 	{"NOT " + tagKeys + " ForAllOfAnyValues:StringEquals {'Project'}", Env{}, true, choiceMissingAttribute},
 	{repoName + " StringEquals {'a', 'b'}", env("", "b"), true, choicePlainSet},
 	{repoName + " StringEquals {'a', 'b'}", env("", "c"), false, choicePlainSet},
-	{engProj + " StringEquals 'x'", Env{Attributes: []Attribute{{SourcePrincipal, strings.Trim(engProj, "@Principal[]"),
+	{engProj + " StringEquals 'x'", Env{Attributes: []Attribute{{SourcePrincipal, strings.TrimSuffix(strings.TrimPrefix(engProj, "@Principal["), "]"),
 		SetValue(StringValue("x"))}}}, false, choiceMultiValued},
 	{repoName + " StringEquals 'x'", Env{Attributes: []Attribute{{SourceRequest, RepositoryNameAttribute, IntValue(1)}}}, false, choiceMultiValued},
 }
@@ -249,7 +249,7 @@ func TestReason(t *testing.T) {
 		{"multi-line positions", acrMultiLine, env(read, "x"),
 			`9:3: @Request[...repositories:name] StringEqualsIgnoreCase 'hello-world' is false (repositories:name = "x")`},
 		{"only targeting operands", "ActionMatches{'a'} OR ActionMatches{'b'}", Env{Action: "c"}, "1:1: ActionMatches{'a'} is false; 1:23: ActionMatches{'b'} is false"},
-		{"two attributes", engProj + " StringEquals " + tagProj, Env{Attributes: []Attribute{{SourcePrincipal, strings.Trim(engProj, "@Principal[]"), StringValue("a")}}},
+		{"two attributes", engProj + " StringEquals " + tagProj, Env{Attributes: []Attribute{{SourcePrincipal, strings.TrimSuffix(strings.TrimPrefix(engProj, "@Principal["), "]"), StringValue("a")}}},
 			"1:1: @Principal[...Id:Engineering_Project] StringEquals @Resource[...tags:Project<$key_case_sensitive$>] is false " +
 				`(Id:Engineering_Project = "a", tags:Project<$key_case_sensitive$> is missing)`},
 		{"literals", "1 NumericEquals 2", Env{}, "1:1: 1 NumericEquals 2 is false"},
