@@ -90,7 +90,7 @@ func (s *Server) resourceGroups(req *request, p armPath) error {
 		if err := req.authorize(id, actionGroupWrite); err != nil {
 			return err
 		}
-		if !validGroupName(p.resourceGroup) {
+		if !storage.ValidResourceGroupName(p.resourceGroup) {
 			return errBadRequest("InvalidResourceGroupName", "Resource group names only allow alphanumeric characters, periods, underscores, hyphens and parenthesis and cannot end in a period.")
 		}
 		var body ResourceGroupResource
@@ -145,16 +145,4 @@ func (s *Server) resourceGroups(req *request, p armPath) error {
 		return nil
 	}
 	return errMethodNotAllowed(req.r.Method)
-}
-
-func validGroupName(n string) bool {
-	if n == "" || len(n) > 90 || strings.HasSuffix(n, ".") {
-		return false
-	}
-	for _, c := range n {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("_-.()", c)) {
-			return false
-		}
-	}
-	return true
 }

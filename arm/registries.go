@@ -183,23 +183,10 @@ func lookupRegistry(st *storage.State, p armPath) (*storage.Registry, error) {
 	return r, nil
 }
 
-// validRegistryName applies ARM's rule: 5 to 50 alphanumerics.
-func validRegistryName(n string) bool {
-	if len(n) < 5 || len(n) > 50 {
-		return false
-	}
-	for _, c := range n {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
 // writeRegistry creates (PUT) or updates (PUT or PATCH) a registry in one transaction. A change of
 // roleAssignmentMode moves the registry's mode epoch, refusing credentials issued under the old mode.
 func (s *Server) writeRegistry(req *request, p armPath, id string) error {
-	if !validRegistryName(p.registry) {
+	if !storage.ValidRegistryName(p.registry) {
 		return errBadRequest("InvalidResourceName", fmt.Sprintf("Resource name '%s' is invalid. The name must contain only alphanumeric characters and be between 5 and 50 characters.", p.registry))
 	}
 	rg, ok := req.st.ResourceGroup(p.resourceGroup)

@@ -62,3 +62,30 @@ func IsGUID(s string) bool {
 	}
 	return true
 }
+
+// ValidRegistryName applies ARM's rule for registry names: 5 to 50 alphanumerics.
+func ValidRegistryName(n string) bool {
+	if len(n) < 5 || len(n) > 50 {
+		return false
+	}
+	for _, c := range n {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidResourceGroupName applies ARM's rule for resource group names: 1 to 90 letters, digits, '_', '-',
+// '.', '(' and ')', not ending with '.'.
+func ValidResourceGroupName(n string) bool {
+	if n == "" || len(n) > 90 || strings.HasSuffix(n, ".") {
+		return false
+	}
+	for _, c := range n {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("_-.()", c)) {
+			return false
+		}
+	}
+	return true
+}

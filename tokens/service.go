@@ -293,12 +293,11 @@ func (h *handler) getToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	scopes, err := ParseScopes(r.URL.Query()["scope"])
-	if err != nil {
-		errcode.New(http.StatusBadRequest, errcode.CodeUnsupported, MsgInvalidScope+strings.TrimPrefix(err.Error(), errBadScope.Error()+" ")).Write(w)
+	scopes, ok := requestedScopes(w, r.URL.Query()["scope"])
+	if !ok {
 		return
 	}
-	id := Anonymous
+	id, err := Anonymous, error(nil)
 	if user, pass, ok := r.BasicAuth(); ok {
 		id, err = h.s.AuthenticateBasic(st, reg, user, pass)
 	} else if r.Header.Get("Authorization") != "" {
@@ -307,6 +306,16 @@ func (h *handler) getToken(w http.ResponseWriter, r *http.Request) {
 		err = unauthorized(MsgAnonymousDisabled)
 	}
 	h.respond(w, r, st, reg, id, scopes, err)
+}
+
+// requestedScopes parses the scope parameters, answering 400 for a malformed one.
+func requestedScopes(w http.ResponseWriter, values []string) ([]authz.Access, bool) {
+	scopes, err := ParseScopes(values)
+	if err != nil {
+		errcode.New(http.StatusBadRequest, errcode.CodeUnsupported, MsgInvalidScope+strings.TrimPrefix(err.Error(), errBadScope.Error()+" ")).Write(w)
+		return nil, false
+	}
+	return scopes, true
 }
 
 // postToken serves POST /oauth2/token: grant_type refresh_token or password (spec §1.6).
@@ -319,12 +328,14 @@ func (h *handler) postToken(w http.ResponseWriter, r *http.Request) {
 		errcode.New(http.StatusBadRequest, errcode.CodeUnsupported, "malformed form body").Write(w)
 		return
 	}
-	scopes, err := ParseScopes(r.PostForm["scope"])
-	if err != nil {
-		errcode.New(http.StatusBadRequest, errcode.CodeUnsupported, MsgInvalidScope+strings.TrimPrefix(err.Error(), errBadScope.Error()+" ")).Write(w)
+	scopes, ok := requestedScopes(w, r.PostForm["scope"])
+	if !ok {
 		return
 	}
-	var id Identity
+	var (
+		id  Identity
+		err error
+	)
 	switch gt := r.PostForm.Get("grant_type"); gt {
 	case grantTypeRefreshToken:
 		id, err = h.s.identityFromRefresh(st, reg, r.PostForm.Get("refresh_token"))

@@ -147,7 +147,7 @@ func Apply(tx *storage.Tx, s *Seed, opts Options) error {
 	sub := dir.SubscriptionID
 	a := &applier{tx: tx, names: map[string]string{}, kinds: map[string]string{}, rgs: map[string]bool{}, regs: map[string]string{}}
 	for i, g := range s.ResourceGroups {
-		if !validRGName(g.Name) {
+		if !storage.ValidResourceGroupName(g.Name) {
 			return entryErr("resourceGroups", i, "invalid resource group name %q", g.Name)
 		}
 		if g.Location == "" {
@@ -307,7 +307,7 @@ func (a *applier) resolve(n string) (string, bool) {
 }
 
 func (a *applier) registry(sub string, r Registry, first bool, opts Options) (storage.Registry, error) {
-	if !validRegistryName(r.Name) {
+	if !storage.ValidRegistryName(r.Name) {
 		return storage.Registry{}, fmt.Errorf("invalid registry name %q: 5-50 alphanumeric characters", r.Name)
 	}
 	if !a.rgs[strings.ToLower(r.ResourceGroup)] {
@@ -421,31 +421,4 @@ func objectID(given string, parts ...string) (string, error) {
 		return "", fmt.Errorf("want a GUID, got %q", given)
 	}
 	return strings.ToLower(given), nil
-}
-
-// validRegistryName applies ARM's rule for registry names: 5 to 50 alphanumerics.
-func validRegistryName(n string) bool {
-	if len(n) < 5 || len(n) > 50 {
-		return false
-	}
-	for _, c := range n {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
-// validRGName applies ARM's rule for resource group names: 1 to 90 of letters, digits, '_', '-', '.', '(' and
-// ')', not ending with '.'.
-func validRGName(n string) bool {
-	if n == "" || len(n) > 90 || strings.HasSuffix(n, ".") {
-		return false
-	}
-	for _, c := range n {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("_-.()", c)) {
-			return false
-		}
-	}
-	return true
 }
