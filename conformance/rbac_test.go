@@ -234,9 +234,15 @@ func TestRBACOtherRegistryListener(t *testing.T) {
 	if err := remote.Write(r.Tag("v1"), img, remote.WithAuth(elsewhere)); err != nil {
 		t.Fatalf("push to secondregistry: %v", err)
 	}
+	// On the main listener, the Host header selects the registry by its login server.
+	req, _ := http.NewRequest(http.MethodGet, "http://"+srv.Host+"/v2/", nil)
+	req.Host = "secondregistry.azurecr.io"
+	if r := do(t, req); r.status != 401 || !strings.Contains(r.challenge, `service="secondregistry.azurecr.io"`) {
+		t.Errorf("Host routing: %d %q", r.status, r.challenge)
+	}
 	// A bearer token from myregistry's token service, replayed at secondregistry.
 	tok := basicToken(t, srv.Host, "00000000-0000-4000-8000-000000000005", "s5", "repository:app:pull")
-	req, _ := http.NewRequest(http.MethodGet, "http://"+second+"/v2/app/tags/list", nil)
+	req, _ = http.NewRequest(http.MethodGet, "http://"+second+"/v2/app/tags/list", nil)
 	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"github.com/acremu/acremu/arm"
+	"github.com/acremu/acremu/arm/graph"
 	"github.com/acremu/acremu/registry"
 	"github.com/acremu/acremu/storage"
 	"github.com/acremu/acremu/storage/seed"
@@ -58,6 +59,7 @@ type Emulator struct {
 	entra     *entra.Service
 	data      *registry.Server
 	arm       *arm.Server
+	graph     *graph.Server
 	tlsConfig *tls.Config
 	// CAFile is the PEM file of the CA that signed the server certificate, when TLS is on.
 	CAFile  string
@@ -133,6 +135,7 @@ func New(cfg Config) (*Emulator, error) {
 	blobs := registry.Blobs{Root: filepath.Join(dir, "blobs")}
 	e.data = registry.New(ctx, e.tokens, blobs, cfg.Logger)
 	e.arm = arm.New(db, e.entra, cfg.Now, cfg.Logger)
+	e.graph = graph.New(db, e.entra, cfg.Now, cfg.Logger)
 	return e, nil
 }
 
@@ -160,21 +163,13 @@ func (e *Emulator) seed() error {
 	return nil
 }
 
-// loginServerFor turns a listen address into the host:port clients use: loopback and unspecified hosts
-// become localhost, which docker treats as an insecure (plain HTTP) registry.
+// loginServerFor turns a listen address into the host:port clients use (seed.LoopbackAsLocalhost), or ""
+// while the port is still to be picked (":0").
 func loginServerFor(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return addr
+	if strings.HasSuffix(addr, ":0") {
+		return ""
 	}
-	switch host {
-	case "", "0.0.0.0", "::", "127.0.0.1", "::1":
-		host = "localhost"
-	}
-	if port == "0" {
-		return "" // decided once bound
-	}
-	return net.JoinHostPort(host, port)
+	return seed.LoopbackAsLocalhost(addr)
 }
 
 // DB returns the metadata store.
@@ -202,6 +197,7 @@ func (e *Emulator) Handler(defaultRegistry string) http.Handler {
 	e.data.Register(r, resolve)
 	e.entra.Register(r)
 	e.arm.Register(r)
+	e.graph.Register(r)
 	return r
 }
 

@@ -5,6 +5,7 @@ package seed
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 
@@ -329,9 +330,9 @@ func (a *applier) registry(sub string, r Registry, first bool, opts Options) (st
 	login := r.LoginServer
 	switch {
 	case login != "":
-	case r.Listen != "":
-		login = r.Listen
-	case first && opts.DefaultLoginServer != "":
+	case r.Listen != "" && !strings.HasSuffix(r.Listen, ":0"):
+		login = LoopbackAsLocalhost(r.Listen)
+	case r.Listen == "" && first && opts.DefaultLoginServer != "":
 		login = opts.DefaultLoginServer
 	default:
 		login = strings.ToLower(r.Name) + ".azurecr.io"
@@ -421,4 +422,18 @@ func objectID(given string, parts ...string) (string, error) {
 		return "", fmt.Errorf("want a GUID, got %q", given)
 	}
 	return strings.ToLower(given), nil
+}
+
+// LoopbackAsLocalhost writes a listen address as clients reach it: loopback and unspecified hosts become
+// localhost, which docker treats as a plain-HTTP registry.
+func LoopbackAsLocalhost(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	switch host {
+	case "", "0.0.0.0", "::", "127.0.0.1", "::1":
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
 }
