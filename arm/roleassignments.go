@@ -273,7 +273,11 @@ type RoleDefinitionResource struct {
 
 func definitionResource(scope string, r *authz.RoleDefinition) RoleDefinitionResource {
 	var d RoleDefinitionResource
-	prefix := strings.TrimRight(scope, "/")
+	// ARM names role definitions by their subscription, whatever scope they were read at.
+	prefix := ""
+	if segs := strings.SplitN(strings.TrimPrefix(scope, "/"), "/", 3); len(segs) >= 2 && strings.EqualFold(segs[0], "subscriptions") {
+		prefix = "/subscriptions/" + segs[1]
+	}
 	d.ID, d.Name, d.Type = prefix+"/providers/"+definitionType+"/"+r.ID, r.ID, definitionType
 	d.Properties.RoleName, d.Properties.Description, d.Properties.AssignableScopes = r.Name, r.Description, r.AssignableScopes
 	d.Properties.Type = "BuiltInRole"

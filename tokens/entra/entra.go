@@ -26,6 +26,8 @@ const (
 	// AudienceARM and AudienceARMLegacy are Azure Resource Manager's two resource URIs.
 	AudienceARM       = "https://management.azure.com/"
 	AudienceARMLegacy = "https://management.core.windows.net/"
+	// AudienceGraph is Microsoft Graph, which the directory commands (az ad …) call.
+	AudienceGraph = "https://graph.microsoft.com"
 	// TokenLifetime is the lifetime of Entra access tokens (Entra's default is 60 to 90 minutes).
 	TokenLifetime = time.Hour
 	// defaultScopeSuffix ends the scope of a client-credentials request.
@@ -155,6 +157,8 @@ func audience(scope string) (string, error) {
 			return AudienceARM, nil
 		case strings.TrimRight(AudienceARMLegacy, "/"):
 			return AudienceARMLegacy, nil
+		case AudienceGraph:
+			return AudienceGraph, nil
 		}
 		return "", errResourceNotFound(res)
 	}
