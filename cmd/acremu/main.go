@@ -3,19 +3,32 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/acremu/acremu/cmd/acremu/az"
+	"github.com/acremu/acremu/cmd/acremu/az/cmdutil"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
 func main() {
+	// Invoked as az (a symlink to acremu), the binary is the az-compatible CLI.
+	if name := strings.TrimSuffix(filepath.Base(os.Args[0]), filepath.Ext(os.Args[0])); name == "az" {
+		os.Exit(az.Main(cmdutil.NewFactory(), os.Args[1:]))
+	}
 	if err := newRootCmd().Execute(); err != nil {
+		var exit *az.ExitError
+		if errors.As(err, &exit) {
+			os.Exit(exit.ExitCode())
+		}
 		fmt.Fprintln(os.Stderr, "acremu:", err)
 		os.Exit(1)
 	}
@@ -33,7 +46,7 @@ Every flag can also be set with an ACREMU_* environment variable: --data-dir is 
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCmd(), newVersionCmd())
+	root.AddCommand(newServeCmd(), newVersionCmd(), az.NewCmdEntry())
 	return root
 }
 
