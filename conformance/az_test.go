@@ -14,8 +14,10 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 
+	"github.com/acremu/acremu/conformance/clients"
 	"github.com/acremu/acremu/emulator/acremutest"
 	"github.com/acremu/acremu/storage/seed"
+	"github.com/acremu/acremu/tokens"
 )
 
 // The command blocks of Microsoft's ABAC article (seed 003), copied verbatim: placeholders in angle brackets
@@ -254,18 +256,46 @@ func testAzArticle(t *testing.T, bin string) {
 		t.Errorf("stored condition %q (%s), want the article's byte for byte", a.Condition, a.ConditionVersion)
 	}
 
+	// The assignment takes effect at once: the assignee signs in with az, trades its token with az acr login
+	// --expose-token, and the Docker engine pulls hello-world but nothing else.
+	d := clients.StartDocker(t)
+	listener := srv.RegistryAddr(azRegistry)
+	sh.ok(`az role assignment create --role "Container Registry Repository Writer" --scope "` + regID + `" --assignee ` + seed.DevSPAppID + ` -o none`)
+	writer := &authn.Basic{Username: seed.DevSPAppID, Password: seed.DevSPSecret}
+	seedImageAs(t, listener, "hello-world", writer)
+	seedImageAs(t, listener, "other", writer)
+	userSh := newAzShell(t, bin, srv)
+	userSh.login(azUser, azUserPass)
+	exposed := decodeObject(t, userSh.ok("az acr login --name "+azRegistry+" --expose-token"))
+	if exposed["loginServer"] != azRegistry+".azurecr.io" {
+		t.Errorf("az acr login --expose-token printed %v", exposed)
+	}
+	refresh, _ := exposed["accessToken"].(string)
+	if r := d.Login(t, listener, tokens.NullGUIDUser, refresh); r.ExitCode != 0 {
+		t.Fatalf("docker login with the exposed token: %s", r)
+	}
+	d.Pull(t, listener+"/hello-world:v1")
+	if r := d.Run(t, "pull", listener+"/other:v1"); r.ExitCode == 0 || !strings.Contains(r.Combined(), "denied") {
+		t.Errorf("docker pull of another repository: %s", r)
+	}
+	d.MustRun(t, "rmi", listener+"/hello-world:v1")
+
 	// To update or delete the role assignment, the article points at az role assignment update and delete.
 	sh.ok(`set -e
 scope=$(az acr show --name ` + azRegistry + ` --resource-group ` + azGroup + ` --query "id" -o tsv)
 a=$(az role assignment list --scope "$scope" --assignee ` + azUser + ` --query "[0]")
 az role assignment update --role-assignment "$(echo "$a" | sed 's/Read access to a specific repository/hello-world readers/')" -o none
-test "$(az role assignment list --scope "$scope" --query "[0].description" -o tsv)" = "hello-world readers"
+test "$(az role assignment list --scope "$scope" --assignee ` + azUser + ` --query "[0].description" -o tsv)" = "hello-world readers"
 az role assignment delete --scope "$scope" --assignee ` + azUser + ` --role "Container Registry Repository Reader"`)
-	if left := sh.ok(`az role assignment list --scope "$(az acr show -n ` + azRegistry + ` -g ` + azGroup + ` --query id -o tsv)"`); strings.TrimSpace(left) != "[]" {
+	if left := sh.ok(`az role assignment list --scope "$(az acr show -n ` + azRegistry + ` -g ` + azGroup + ` --query id -o tsv)" --assignee ` + azUser); strings.TrimSpace(left) != "[]" {
 		t.Errorf("az role assignment list after delete: %s", left)
 	}
 	if _, ok := srv.DB().State().RoleAssignment(name); ok {
 		t.Error("the deleted assignment is still in the store")
+	}
+	// Deleted, the assignment no longer lets the user pull.
+	if r := d.Run(t, "pull", listener+"/hello-world:v1"); r.ExitCode == 0 || !strings.Contains(r.Combined(), "denied") {
+		t.Errorf("docker pull after the assignment was deleted: %s", r)
 	}
 }
 
