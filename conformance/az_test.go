@@ -449,6 +449,9 @@ func testAzRepository(t *testing.T, bin string) {
 		t.Errorf("az acr repository delete: %v", del)
 	}
 	sh.fails("az acr repository show-tags -n "+seed.DevRegistry+" --repository hello-world", 1, `^ERROR: Error: repository name not known to registry.\n$`)
+	if got := sh.ok("az acr repository list -n " + seed.DevRegistry + " -o tsv"); strings.Contains(got, "hello-world") {
+		t.Errorf("az acr repository list after delete: %q", got)
+	}
 
 	// The dev registry's admin user: credential show refuses until it is enabled.
 	sh.fails("az acr credential show -n "+seed.DevRegistry, 1, `^ERROR: Run 'az acr update -n myregistry --admin-enabled true' to enable admin first.\n$`)

@@ -90,6 +90,10 @@ func serveACR(w http.ResponseWriter, r *http.Request, b *backend, reg *storage.R
 		return
 	}
 	sort.Strings(tags)
+	if r.Method == http.MethodDelete {
+		deleteACR(w, r, b, repo, named, tags, rt)
+		return
+	}
 	now := time.Now().UTC()
 	tagAttrs := make([]TagAttributes, 0, len(tags))
 	for _, t := range tags {
@@ -208,4 +212,34 @@ func serveCatalog(w http.ResponseWriter, r *http.Request, b *backend) {
 func writeJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// deleteACR serves DELETE /acr/v1/{name} (the repository, answering 202 with what went) and
+// DELETE /acr/v1/{name}/_tags/{tag} (untag, 202).
+func deleteACR(w http.ResponseWriter, r *http.Request, b *backend, repo distribution.Repository, named reference.Named, tags []string, rt route) {
+	ctx := r.Context()
+	if rt.name == routeACRTag {
+		if err := repo.Tags(ctx).Untag(ctx, rt.ref); err != nil {
+			errcode.New(http.StatusNotFound, errcode.CodeManifestUnk, "manifest tagged by \""+rt.ref+"\" is not found").Write(w)
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+	manifests := []string{}
+	for _, m := range listManifests(r, repo, nil, time.Time{}) {
+		manifests = append(manifests, m.Digest)
+	}
+	remover, ok := b.namespace.(distribution.RepositoryRemover)
+	if !ok {
+		errcode.New(http.StatusMethodNotAllowed, errcode.CodeUnsupported, "The operation is unsupported.").Write(w)
+		return
+	}
+	if err := remover.Remove(ctx, named); err != nil {
+		errcode.New(http.StatusInternalServerError, errcode.CodeUnsupported, "deleting the repository failed").Write(w)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusAccepted)
+	_ = json.NewEncoder(w).Encode(map[string][]string{"manifestsDeleted": manifests, "tagsDeleted": tags})
 }

@@ -150,10 +150,17 @@ suffixes:
 			break suffixes
 		}
 	}
-	if rt.repo == "" || method != http.MethodGet {
+	switch {
+	case rt.repo == "":
+		return route{}, false
+	case method == http.MethodGet:
+		rt.needs = []need{repoNeed(rt.repo, authz.ActMetadataRead)}
+	case method == http.MethodDelete && (rt.name == routeACRRepository || rt.name == routeACRTag):
+		// Deleting a repository or untagging needs delete, the action az asks for (docs/fidelity.md D8).
+		rt.needs = []need{repoNeed(rt.repo, authz.ActDelete)}
+	default:
 		return route{}, false
 	}
-	rt.needs = []need{repoNeed(rt.repo, authz.ActMetadataRead)}
 	return rt, true
 }
 

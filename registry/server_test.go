@@ -30,6 +30,8 @@ func TestClassify(t *testing.T) {
 		{"GET", "/acr/v1/a/b/_tags/v1", "acr-tag", "a/b", "v1", "repository:a/b:metadata_read"},
 		{"GET", "/acr/v1/a/b/_manifests", "acr-manifests", "a/b", "", "repository:a/b:metadata_read"},
 		{"GET", "/acr/v1/a/b", "acr-repository", "a/b", "", "repository:a/b:metadata_read"},
+		{"DELETE", "/acr/v1/a/b", "acr-repository", "a/b", "", "repository:a/b:delete"},
+		{"DELETE", "/acr/v1/a/_tags/v1", "acr-tag", "a", "v1", "repository:a:delete"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {

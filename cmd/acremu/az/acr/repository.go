@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -185,8 +184,8 @@ func NewCmdRepositoryDelete(f *cmdutil.Factory, runF func(*RepositoryOptions) er
 	return cmd
 }
 
-// repositoryDeleteRun deletes a repository (DELETE /acr/v1/{repo}, or manifest by manifest through the
-// OCI API when the registry has no such route) or one image (DELETE /v2/{repo}/manifests/{digest}).
+// repositoryDeleteRun deletes a repository (DELETE /acr/v1/{repo}) or one image (DELETE
+// /v2/{repo}/manifests/{digest}).
 func repositoryDeleteRun(ctx context.Context, opts *RepositoryOptions) error {
 	repo, tag, digest, err := target(opts)
 	if err != nil {
@@ -207,10 +206,6 @@ func repositoryDeleteRun(ctx context.Context, opts *RepositoryOptions) error {
 			}
 		}
 		v, _, err := c.RegistryCall(ctx, http.MethodDelete, login, "/acr/v1/"+repo, nil, tok)
-		var re *client.RegistryError
-		if errors.As(err, &re) && (re.StatusCode == http.StatusNotFound || re.StatusCode == http.StatusMethodNotAllowed) {
-			v, err = deleteManifests(ctx, c, login, repo, tok)
-		}
 		if err != nil {
 			return err
 		}
@@ -236,28 +231,6 @@ func repositoryDeleteRun(ctx context.Context, opts *RepositoryOptions) error {
 		return err
 	}
 	return opts.F.Print(v, nil)
-}
-
-// deleteManifests deletes every manifest of a repository and reports what went, shaped as ACR's
-// DELETE /acr/v1/{repo} answer.
-func deleteManifests(ctx context.Context, c *client.Client, login, repo, tok string) (any, error) {
-	ms, err := c.RegistryList(ctx, login, "/acr/v1/"+repo+"/_manifests", "manifests", tok)
-	if err != nil {
-		return nil, err
-	}
-	manifests, tags := []any{}, []any{}
-	for _, m := range ms {
-		o, _ := m.(map[string]any)
-		d := client.Str(o, "digest")
-		if _, _, err := c.RegistryCall(ctx, http.MethodDelete, login, "/v2/"+repo+"/manifests/"+url.PathEscape(d), nil, tok); err != nil {
-			return nil, err
-		}
-		manifests = append(manifests, d)
-		if ts, ok := o["tags"].([]any); ok {
-			tags = append(tags, ts...)
-		}
-	}
-	return map[string]any{"manifestsDeleted": manifests, "tagsDeleted": tags}, nil
 }
 
 // target reads --repository or --image (name, name:tag or name@digest), as az's _parse_image_name.
