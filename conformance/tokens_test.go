@@ -223,3 +223,45 @@ func TestTokenEndpointBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestDataPlaneBadInput checks ACR's status and code for malformed manifests, oversized manifests and
+// invalid repository names, and that what was stored before survives.
+func TestDataPlaneBadInput(t *testing.T) {
+	srv := acremutest.NewServer(t, rbacSeed)
+	seeded := seedImage(t, srv.Host, "bad/input")
+	tok := basicToken(t, srv.Host, "00000000-0000-4000-8000-000000000005", "s5", "repository:bad/input:pull,push,delete")
+	put := func(body string, mediaType string) response {
+		req, _ := http.NewRequest(http.MethodPut, "http://"+srv.Host+"/v2/bad/input/manifests/v2", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", mediaType)
+		return do(t, req)
+	}
+	const oci = "application/vnd.oci.image.manifest.v1+json"
+	tests := []struct {
+		name, body, mediaType string
+		status                int
+		code                  string
+	}{
+		{"not JSON", "{not json", oci, 400, "MANIFEST_INVALID"},
+		{"unknown blobs", `{"schemaVersion":2,"mediaType":"` + oci + `","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:` + strings.Repeat("a", 64) + `","size":2},"layers":[]}`, oci, 400, "MANIFEST_BLOB_UNKNOWN"},
+		{"over 4 MiB", `{"schemaVersion":2,"annotations":{"x":"` + strings.Repeat("a", 4<<20) + `"}}`, oci, 413, "MANIFEST_INVALID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := put(tt.body, tt.mediaType)
+			if r.status != tt.status || !strings.Contains(r.body, `"code":"`+tt.code+`"`) {
+				t.Errorf("got %d %.200s, want %d %s", r.status, r.body, tt.status, tt.code)
+			}
+		})
+	}
+	for _, path := range []string{"/v2/UPPER/manifests/v1", "/v2/a..b/tags/list", "/v2/-bad/tags/list"} {
+		r := bearerGet(t, srv.Host, path, tok)
+		if r.status != 404 || !strings.Contains(r.body, `"code":"NAME_UNKNOWN"`) {
+			t.Errorf("GET %s: %d %s, want 404 NAME_UNKNOWN", path, r.status, r.body)
+		}
+	}
+	// The image stored before is intact.
+	if r := bearerGet(t, srv.Host, "/v2/bad/input/manifests/"+seeded.DigestStr(), tok); r.status != 200 {
+		t.Errorf("seeded manifest after bad input: %d", r.status)
+	}
+}
