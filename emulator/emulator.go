@@ -265,8 +265,9 @@ func (e *Emulator) Start() error {
 	if regs := st.Registries(); len(regs) > 0 {
 		defaultReg = regs[0].Name
 		for _, r := range regs {
-			if r.Listen == "" && strings.EqualFold(r.LoginServer, loginServerFor(e.cfg.Addr)) {
+			if r.Default || r.Listen == "" && strings.EqualFold(r.LoginServer, loginServerFor(e.cfg.Addr)) {
 				defaultReg = r.Name
+				break
 			}
 		}
 	}

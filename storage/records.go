@@ -82,6 +82,9 @@ type Registry struct {
 	AnonymousPullEnabled bool      `json:"anonymousPullEnabled"`
 	// ModeEpoch counts mode changes; tokens minted under an earlier epoch are refused.
 	ModeEpoch int64 `json:"modeEpoch"`
+	// Default marks the registry the main listener serves when a request's Host names no registry: the
+	// seed's first registry without a listener of its own.
+	Default bool `json:"default,omitempty"`
 	// Listen is the address of the registry's own listener, if it has one.
 	Listen string            `json:"listen,omitempty"`
 	Tags   map[string]string `json:"tags,omitempty"`

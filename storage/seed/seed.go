@@ -346,7 +346,7 @@ func (a *applier) registry(sub string, r Registry, first bool, opts Options) (st
 	return storage.Registry{ID: id, Name: r.Name, ResourceGroup: r.ResourceGroup, Location: loc, SKU: sku,
 		LoginServer: strings.ToLower(login), Mode: mode.String(), AdminUserEnabled: r.AdminUserEnabled,
 		AdminPasswords:       [2]string{storage.DeterministicGUID("admin1", r.Name), storage.DeterministicGUID("admin2", r.Name)},
-		AnonymousPullEnabled: r.AnonymousPullEnabled, Listen: r.Listen}, nil
+		AnonymousPullEnabled: r.AnonymousPullEnabled, Listen: r.Listen, Default: first && r.Listen == ""}, nil
 }
 
 func (a *applier) assignment(sub string, ra RoleAssignment) (storage.RoleAssignment, error) {

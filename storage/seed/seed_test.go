@@ -151,3 +151,15 @@ func TestDefaultSeedApplies(t *testing.T) {
 		t.Errorf("%d role assignments, want 2", n)
 	}
 }
+
+func TestDefaultRegistryIsTheSeedsFirst(t *testing.T) {
+	db := openDB(t)
+	if err := apply(t, db, common+"registries: [{name: zzzregistry, resourceGroup: rg}, {name: aaaregistry, resourceGroup: rg}]\n"); err != nil {
+		t.Fatal(err)
+	}
+	z, _ := db.State().Registry("zzzregistry")
+	a, _ := db.State().Registry("aaaregistry")
+	if !z.Default || a.Default {
+		t.Errorf("default flags: zzzregistry %v, aaaregistry %v; want the first declared", z.Default, a.Default)
+	}
+}
