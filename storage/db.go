@@ -33,8 +33,6 @@ var (
 var (
 	// ErrNotFound: the record to change or delete does not exist.
 	ErrNotFound = errors.New("storage: not found")
-	// ErrExists: a record with the same key already exists.
-	ErrExists = errors.New("storage: already exists")
 )
 
 // DB is the emulator's metadata store: bbolt on disk, and an immutable in-memory State rebuilt after every

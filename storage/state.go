@@ -25,10 +25,8 @@ type State struct {
 	registries  map[string]*Registry // by lower name
 	byLogin     map[string]*Registry // by lower login server
 	assignments map[string]*RoleAssignment
-	// conditions holds the compiled condition of each assignment that has one, and the parse error of those
-	// that do not compile (stored before validation existed, or written by hand).
+	// conditions holds the compiled condition of each assignment that has one.
 	conditions map[string]*condition.Condition
-	condErrs   map[string]error
 	// Authz is the decision core's view of roles, assignments and group memberships.
 	Authz *authz.Snapshot
 }
@@ -46,7 +44,6 @@ func load(tx *bbolt.Tx, prev *State) (*State, error) {
 		byLogin:     map[string]*Registry{},
 		assignments: map[string]*RoleAssignment{},
 		conditions:  map[string]*condition.Condition{},
-		condErrs:    map[string]error{},
 	}
 	if _, err := getJSON(tx.Bucket(bucketMeta), string(keyDirectory), &s.Directory); err != nil {
 		return nil, err
@@ -110,8 +107,8 @@ func load(tx *bbolt.Tx, prev *State) (*State, error) {
 			if a.Condition != "" {
 				c, cerr := s.compile(prev, key, a.Condition)
 				if cerr != nil {
-					s.condErrs[key] = cerr
-					// An assignment whose condition does not compile grants nothing: keep it out of decisions.
+					// A stored condition that does not compile (written by hand, or before a check existed)
+					// grants nothing: keep the assignment out of decisions.
 					return nil
 				}
 				s.conditions[key] = c
@@ -220,9 +217,6 @@ func (s *State) RoleAssignments() []*RoleAssignment {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
-
-// ConditionError returns why an assignment's stored condition does not compile, if it does not.
-func (s *State) ConditionError(name string) error { return s.condErrs[strings.ToLower(name)] }
 
 // AuthzRegistry returns the decision core's view of a registry.
 func (r *Registry) AuthzRegistry() authz.Registry {

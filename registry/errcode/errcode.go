@@ -13,23 +13,18 @@ import (
 // Codes (spec acr-dataplane-auth.md §2; OCI distribution-spec error codes).
 const (
 	CodeUnauthorized = "UNAUTHORIZED"
-	CodeDenied       = "DENIED"
 	CodeUnsupported  = "UNSUPPORTED"
 	CodeNameUnknown  = "NAME_UNKNOWN"
 	CodeNameInvalid  = "NAME_INVALID"
 	CodeManifestInv  = "MANIFEST_INVALID"
 	CodeManifestUnk  = "MANIFEST_UNKNOWN"
-	CodeTagInvalid   = "TAG_INVALID"
 	CodeDigestInv    = "DIGEST_INVALID"
-	CodeSizeInvalid  = "SIZE_INVALID"
 )
 
 // Messages ACR writes (spec acr-dataplane-auth.md §1.2, §2).
 const (
 	// MsgAuthRequired is the message of a 401 without usable credentials.
 	MsgAuthRequired = "authentication required, visit https://aka.ms/acr/authorization for more information."
-	// MsgInsufficientScope is the message of a 401 whose bearer token lacks the action (fidelity notes).
-	MsgInsufficientScope = MsgAuthRequired
 	// MsgBadClientSecret is the token server's message for a wrong service principal secret or unknown app id.
 	MsgBadClientSecret = "Invalid clientid or client secret."
 	// MsgClientIDNotGUID is the token server's message for a Basic user name that is neither a GUID nor the
