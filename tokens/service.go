@@ -1,6 +1,7 @@
 package tokens
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -175,11 +176,16 @@ func (s *Service) Grant(st *storage.State, reg *storage.Registry, id Identity, s
 	req := authz.Request{Principal: id.Principal.AuthzPrincipal(), Registry: reg.AuthzRegistry(), Scopes: scopes}
 	d := authz.Decide(st.Authz, req)
 	did := s.decisions.Add(s.now(), req, d)
-	if denials := d.Trace.Denials(); len(denials) > 0 {
-		s.log.Info("authorization denied", "decision", did, "registry", reg.Name, "principal", req.Principal.Name,
-			"mode", reg.Mode, "denials", denials)
+	// The texts are built only for the levels that are on: this is the token-issuance hot path.
+	if s.log.Enabled(context.Background(), slog.LevelInfo) {
+		if denials := d.Trace.Denials(); len(denials) > 0 {
+			s.log.Info("authorization denied", "decision", did, "registry", reg.Name, "principal", req.Principal.Name,
+				"mode", reg.Mode, "denials", denials)
+		}
 	}
-	s.log.Debug("authorization decision", "decision", did, "trace", d.Trace.String())
+	if s.log.Enabled(context.Background(), slog.LevelDebug) {
+		s.log.Debug("authorization decision", "decision", did, "trace", d.Trace.String())
+	}
 	return d.Granted, did
 }
 
