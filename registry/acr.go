@@ -61,7 +61,7 @@ type RepositoryAttributes struct {
 }
 
 func nameUnknown(name string) *errcode.Error {
-	e := errcode.New(http.StatusNotFound, errcode.CodeNameUnknown, "repository name not known to registry")
+	e := errcode.New(http.StatusNotFound, errcode.CodeNameUnknown, errcode.MsgNameUnknown)
 	e.Detail = map[string]string{"name": name}
 	return e
 }
@@ -75,7 +75,7 @@ func serveACR(w http.ResponseWriter, r *http.Request, b *backend, reg *storage.R
 	}
 	named, err := reference.WithName(rt.repo)
 	if err != nil {
-		errcode.New(http.StatusBadRequest, errcode.CodeNameInvalid, "invalid repository name").Write(w)
+		errcode.New(http.StatusBadRequest, errcode.CodeNameInvalid, errcode.MsgNameInvalid).Write(w)
 		return
 	}
 	repo, err := b.namespace.Repository(ctx, named)
@@ -232,7 +232,7 @@ func deleteACR(w http.ResponseWriter, r *http.Request, b *backend, repo distribu
 	}
 	remover, ok := b.namespace.(distribution.RepositoryRemover)
 	if !ok {
-		errcode.New(http.StatusMethodNotAllowed, errcode.CodeUnsupported, "The operation is unsupported.").Write(w)
+		errcode.New(http.StatusMethodNotAllowed, errcode.CodeUnsupported, errcode.MsgUnsupported).Write(w)
 		return
 	}
 	if err := remover.Remove(ctx, named); err != nil {

@@ -19,7 +19,7 @@ import (
 // those whose subject is the digest, so deletions are reflected at once.
 func serveReferrers(w http.ResponseWriter, r *http.Request, b *backend, rt route) {
 	if r.Method != http.MethodGet {
-		errcode.New(http.StatusMethodNotAllowed, errcode.CodeUnsupported, "The operation is unsupported.").Write(w)
+		errcode.New(http.StatusMethodNotAllowed, errcode.CodeUnsupported, errcode.MsgUnsupported).Write(w)
 		return
 	}
 	subject, err := digest.Parse(rt.ref)
@@ -29,7 +29,7 @@ func serveReferrers(w http.ResponseWriter, r *http.Request, b *backend, rt route
 	}
 	named, err := reference.WithName(rt.repo)
 	if err != nil {
-		errcode.New(http.StatusBadRequest, errcode.CodeNameInvalid, "invalid repository name").Write(w)
+		errcode.New(http.StatusBadRequest, errcode.CodeNameInvalid, errcode.MsgNameInvalid).Write(w)
 		return
 	}
 	ctx := r.Context()

@@ -172,12 +172,12 @@ type dataPlane struct {
 func (h *dataPlane) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	st, reg, ok := h.resolve(r)
 	if !ok {
-		errcode.New(http.StatusNotFound, errcode.CodeNameUnknown, "registry not found").Write(w)
+		errcode.New(http.StatusNotFound, errcode.CodeNameUnknown, errcode.MsgRegistryNotFound).Write(w)
 		return
 	}
 	rt, ok := h.s.classify(r)
 	if !ok {
-		errcode.New(http.StatusNotFound, errcode.CodeNameUnknown, "repository name not known to registry").Write(w)
+		errcode.New(http.StatusNotFound, errcode.CodeNameUnknown, errcode.MsgNameUnknown).Write(w)
 		return
 	}
 	if e := h.authorize(r, st, reg, rt, w.Header()); e != nil {

@@ -288,7 +288,7 @@ type handler struct {
 func (h *handler) registry(w http.ResponseWriter, r *http.Request) (*storage.State, *storage.Registry, bool) {
 	st, reg, ok := h.resolve(r)
 	if !ok {
-		errcode.New(http.StatusNotFound, errcode.CodeNameUnknown, "registry not found").Write(w)
+		errcode.New(http.StatusNotFound, errcode.CodeNameUnknown, errcode.MsgRegistryNotFound).Write(w)
 	}
 	return st, reg, ok
 }

@@ -32,6 +32,12 @@ const (
 	MsgClientIDNotGUID = "aad access token with sp failed client id must be guid"
 	// MsgAppNotRegistered is the exchange's message for an Entra identity the directory does not know.
 	MsgAppNotRegistered = "Application not registered with AAD."
+	// MsgNameUnknown, MsgNameInvalid and MsgUnsupported are distribution's texts for those codes.
+	MsgNameUnknown = "repository name not known to registry"
+	MsgNameInvalid = "invalid repository name"
+	MsgUnsupported = "The operation is unsupported."
+	// MsgRegistryNotFound answers a request that reaches no registry (the emulator holds none).
+	MsgRegistryNotFound = "registry not found"
 )
 
 // Challenge header values.
